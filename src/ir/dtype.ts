@@ -63,8 +63,9 @@ export const DTYPES: Readonly<Record<DType, DTypeInfo>> = {
   float8e5m2fnuz: { onnx: 20, storage: 'f32', kind: 'float', bits: 8 },
   uint4: { onnx: 21, storage: 'u8', kind: 'int', bits: 4, min: 0, max: 15 },
   int4: { onnx: 22, storage: 'i8', kind: 'int', bits: 4, min: -8, max: 7 },
-  uint2: { onnx: 26, storage: 'u8', kind: 'int', bits: 2, min: 0, max: 3 },
-  int2: { onnx: 25, storage: 'i8', kind: 'int', bits: 2, min: -2, max: 1 },
+  // TensorProto.DataType: UINT2 = 25, INT2 = 26 (onnx.proto, IR version 13).
+  uint2: { onnx: 25, storage: 'u8', kind: 'int', bits: 2, min: 0, max: 3 },
+  int2: { onnx: 26, storage: 'i8', kind: 'int', bits: 2, min: -2, max: 1 },
 };
 
 const BY_ONNX = new Map<number, DType>(Object.entries(DTYPES).map(([name, info]) => [info.onnx, name as DType]));
