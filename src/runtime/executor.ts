@@ -1,0 +1,131 @@
+/**
+ * The executor: runs a Model with one kernel set (float, simulated, integer — the registry
+ * decides which). Creation resolves every node's kernel, so an unsupported op fails before
+ * anything runs. A run checks the feeds against the declared graph inputs, calls the kernels in
+ * topological order, reports every computed value to `onValue` (calibration observers hook in
+ * there), and drops each intermediate after its last consumer unless it is fetched.
+ */
+import { LimitError, QuantkitError, ShapeError, describeError } from '../errors.ts';
+import type { Model, Node, ValueInfo } from '../ir/graph.ts';
+import type { Tensor } from '../ir/tensor.ts';
+import { planGraph, type ExecutionPlan } from './plan.ts';
+import type { KernelRegistry } from './registry.ts';
+import { checkValue } from './value-check.ts';
+
+export interface RunOptions {
+  /**
+   * Called with every value as it becomes available, in execution order: the graph inputs
+   * first (producer undefined), then each node's outputs right after the node runs.
+   * Initializers are not reported (they are constants, not computed).
+   */
+  readonly onValue?: (name: string, value: Tensor, producer: Node | undefined) => void;
+  /** Intermediate (or input) values to return besides the graph outputs. */
+  readonly fetch?: readonly string[];
+}
+
+export interface ExecutorOptions {
+  /**
+   * Also check every node output against the dtype and shape the model declares for it (graph
+   * outputs and value_info), throwing ShapeError naming the node. Off by default: it costs a
+   * little per value and models' value_info is not always right.
+   */
+  readonly checkDeclaredValues?: boolean;
+}
+
+export interface Executor {
+  readonly model: Model;
+  readonly registry: KernelRegistry;
+  /** Runs the graph; resolves to the graph outputs plus the fetched values, by name. */
+  run(feeds: Readonly<Record<string, Tensor>>, options?: RunOptions): Promise<Record<string, Tensor>>;
+  /** The same as `run`, synchronously. */
+  runSync(feeds: Readonly<Record<string, Tensor>>, options?: RunOptions): Record<string, Tensor>;
+}
+
+/**
+ * Builds an executor for `model` with the kernels of `registry`. Throws UnsupportedOpError
+ * listing every op without a kernel, and ModelFormatError if the graph's wiring is broken.
+ */
+export function createExecutor(model: Model, registry: KernelRegistry, options: ExecutorOptions = {}): Executor {
+  const plan = planGraph(model, registry);
+  const runSync = (feeds: Readonly<Record<string, Tensor>>, runOptions: RunOptions = {}): Record<string, Tensor> =>
+    execute(model, plan, feeds, runOptions, options.checkDeclaredValues === true);
+  return {
+    model,
+    registry,
+    runSync,
+    run: async (feeds, runOptions) => runSync(feeds, runOptions),
+  };
+}
+
+function execute(model: Model, plan: ExecutionPlan, feeds: Readonly<Record<string, Tensor>>, options: RunOptions, checkDeclared: boolean): Record<string, Tensor> {
+  const graph = model.graph;
+  const symbols = new Map<string, number>();
+  const values = new Map<string, Tensor>();
+  const inputNames = new Set(graph.inputs.map((input) => input.name));
+  for (const name of Object.keys(feeds)) {
+    if (!inputNames.has(name)) throw new ShapeError(`feed ${JSON.stringify(name)} is not an input of the graph (inputs: ${[...inputNames].join(', ') || 'none'})`);
+  }
+  for (const input of graph.inputs) {
+    const value = feeds[input.name];
+    if (value === undefined) throw new ShapeError(`graph input ${JSON.stringify(input.name)} is missing from the feeds`);
+    checkValue(`graph input ${JSON.stringify(input.name)}`, value, input, symbols);
+    values.set(input.name, value);
+  }
+  const outputNames = graph.outputs.map((output) => output.name);
+  const keep = new Set([...outputNames, ...(options.fetch ?? [])]);
+  for (const name of options.fetch ?? []) {
+    if (!plan.defined.has(name)) throw new ShapeError(`fetched value ${JSON.stringify(name)} is not defined by the graph`);
+  }
+  const declared = checkDeclared ? declaredValues(model) : undefined;
+  const onValue = options.onValue;
+  if (onValue !== undefined) for (const input of graph.inputs) onValue(input.name, values.get(input.name)!, undefined);
+
+  const inputs: (Tensor | undefined)[] = [];
+  for (const step of plan.steps) {
+    const node = step.node;
+    inputs.length = 0;
+    for (const name of node.inputs) inputs.push(name === '' ? undefined : (values.get(name) ?? graph.initializers.get(name)));
+    let outputs: Tensor[];
+    try {
+      outputs = step.kernel(inputs, node);
+    } catch (error) {
+      throw annotate(error, step.label);
+    }
+    node.outputs.forEach((name, i) => {
+      if (name === '') return;
+      const value = outputs[i];
+      if (value === undefined) throw new QuantkitError('E_KERNEL', `${step.label}: the kernel returned no value for output #${i} ${JSON.stringify(name)}`);
+      checkValue(`${step.label} output ${JSON.stringify(name)}`, value, declared?.get(name), symbols);
+      values.set(name, value);
+      onValue?.(name, value, node);
+    });
+    for (const name of step.release) if (!keep.has(name)) values.delete(name);
+  }
+
+  const result: Record<string, Tensor> = {};
+  for (const name of keep) {
+    const value = values.get(name) ?? graph.initializers.get(name);
+    if (value !== undefined) result[name] = value;
+  }
+  return result;
+}
+
+/** Declared dtype/shape of node outputs: value_info, with what the graph outputs declare on top. */
+function declaredValues(model: Model): Map<string, ValueInfo> {
+  const declared = new Map(model.graph.valueInfo);
+  for (const output of model.graph.outputs) {
+    const info = declared.get(output.name);
+    declared.set(output.name, { name: output.name, dtype: output.dtype ?? info?.dtype, shape: output.shape ?? info?.shape });
+  }
+  return declared;
+}
+
+/** Makes a kernel failure name its node: QuantkitErrors get a prefix, anything else is wrapped. */
+function annotate(error: unknown, where: string): Error {
+  if (error instanceof QuantkitError) {
+    if (!error.message.includes(where)) error.message = `${where}: ${error.message}`;
+    return error;
+  }
+  if (error instanceof RangeError) return new LimitError(`${where}: ${describeError(error)}`);
+  return new QuantkitError('E_KERNEL', `${where}: kernel failed: ${describeError(error)}`, { cause: error });
+}
