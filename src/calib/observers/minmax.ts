@@ -1,0 +1,53 @@
+/**
+ * Running minimum and maximum: min ← min(min, min(x)), max ← max(max, max(x)).
+ * Before any value is seen min = +∞ and max = −∞ (an empty observer); `merge` takes the
+ * elementwise min/max, which is exact.
+ */
+import { assertSameKind, type Observer } from './observer.ts';
+
+export interface MinMaxState {
+  readonly kind: 'minmax';
+  readonly min: number;
+  readonly max: number;
+  readonly count: number;
+}
+
+export class MinMaxObserver implements Observer<MinMaxState> {
+  readonly kind = 'minmax';
+  min = Infinity;
+  max = -Infinity;
+  count = 0;
+
+  observe(values: Float32Array): void {
+    let lo = this.min;
+    let hi = this.max;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    this.min = lo;
+    this.max = hi;
+    this.count += values.length;
+  }
+
+  merge(other: Observer<MinMaxState>): void {
+    assertSameKind(this, other);
+    const state = other.toJSON();
+    this.min = Math.min(this.min, state.min);
+    this.max = Math.max(this.max, state.max);
+    this.count += state.count;
+  }
+
+  toJSON(): MinMaxState {
+    return { kind: 'minmax', min: this.min, max: this.max, count: this.count };
+  }
+
+  static fromJSON(state: MinMaxState): MinMaxObserver {
+    const o = new MinMaxObserver();
+    o.min = state.min;
+    o.max = state.max;
+    o.count = state.count;
+    return o;
+  }
+}

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { entropyMethod, entropyThreshold } from '../../../src/calib/methods/entropy.ts';
+import { HistogramObserver } from '../../../src/calib/observers/histogram.ts';
+import { seededRandom } from '../../../src/numeric/rounding.ts';
+
+test('KL divergence of a hand-worked 8-bin histogram with 2 levels', () => {
+  const counts = [4, 2, 0, 1, 0, 0, 0, 1];
+  const r = entropyThreshold(counts, 1, 2);
+  assert.equal(r.startBin, 2);
+  // i = 2: P = [4, 2 + 2 outliers] / 8 = [.5, .5]; Q = [4, 2] / 6 → D = .5·ln(.5/(4/6)) + .5·ln(.5/(2/6)).
+  const d2 = 0.5 * Math.log(0.5 / (4 / 6)) + 0.5 * Math.log(0.5 / (2 / 6));
+  assert.ok(Math.abs(r.divergences[0] - d2) < 1e-12);
+  // i = 4: P = [4, 2, 0, 1 + 1] / 8; groups {0,1} and {2,3}: Q = [3, 3, 0, 1] / 7.
+  const d4 = 0.5 * Math.log(0.5 / (3 / 7)) + 0.25 * Math.log(0.25 / (3 / 7)) + 0.25 * Math.log(0.25 / (1 / 7));
+  assert.ok(Math.abs(r.divergences[2] - d4) < 1e-12);
+  // i = 8: no outliers; groups {0..3}: 3 non-empty bins share 7, {4..7}: 1 bin holds 1.
+  const d8 = 0.5 * Math.log(0.5 / (7 / 3 / 8)) + 0.25 * Math.log(0.25 / (7 / 3 / 8)) + 0.125 * Math.log(0.125 / (7 / 3 / 8)) + 0.125 * Math.log(0.125 / (1 / 8));
+  assert.ok(Math.abs(r.divergences[6] - d8) < 1e-12);
+  const min = Math.min(...r.divergences);
+  assert.equal(r.bins, 2 + r.divergences.indexOf(min));
+  assert.equal(r.threshold, r.bins + 0.5);
+});
+
+test('a flat distribution over the first N bins is encoded losslessly at i = N: threshold (N + ½)·w', () => {
+  const counts = new Float64Array(2048);
+  for (let j = 0; j < 1000; j++) counts[j] = 5;
+  const r = entropyThreshold(counts, 0.01, 128);
+  assert.equal(r.startBin, 128);
+  assert.equal(r.bins, 1000);
+  assert.equal(r.divergences[1000 - 128], 0);
+  assert.ok(Math.abs(r.threshold - 1000.5 * 0.01) < 1e-12);
+  // Every candidate below N saturates mass into its last bin, which Q cannot represent exactly.
+  for (let i = 128; i < 1000; i++) assert.ok(r.divergences[i - 128] > 0);
+});
+
+test('entropy saturates rare outliers of a Gaussian activation (range well inside max|x|)', () => {
+  const random = seededRandom(7);
+  const values = new Float32Array(50000);
+  for (let i = 0; i < values.length; i++) {
+    const u = Math.max(random(), 1e-12);
+    values[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random()); // N(0, 1)
+  }
+  values[0] = 40; // one outlier
+  const histogram = new HistogramObserver();
+  histogram.observe(values);
+  const choice = entropyMethod.choose({ min: histogram.min, max: histogram.max, histogram }, { bits: 8, scheme: 'symmetric' });
+  assert.ok(choice.max > 2 && choice.max < 10, `threshold ${choice.max}`);
+  assert.equal(choice.min, -choice.max);
+  assert.ok(choice.curve !== undefined && choice.curve.x.length === 2048 - 128 + 1);
+});
