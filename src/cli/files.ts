@@ -1,0 +1,52 @@
+/**
+ * File access for commands: models with their sidecar JSON, datasets, and atomic output writes
+ * (a temporary file renamed into place, so an interrupted run never leaves a partial file and an
+ * input is never modified).
+ */
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parseSidecar, type ModelSidecar } from '../data/sidecar.ts';
+import { loadModelFileWithReport } from '../node/load-model.ts';
+import type { ImportResult } from '../onnx/import.ts';
+import { UsageError } from './errors.ts';
+
+export interface LoadedModel extends ImportResult {
+  readonly path: string;
+  readonly bytes: number;
+  readonly sidecar: ModelSidecar | undefined;
+}
+
+export function requireFile(path: string, what: string): void {
+  if (!existsSync(path)) throw new UsageError(`${what} ${path} does not exist`);
+}
+
+/** Loads an ONNX model and its sidecar `<name>.json`, if there is one beside it. */
+export function loadModel(path: string): LoadedModel {
+  requireFile(path, 'model');
+  if (statSync(path).isDirectory()) throw new UsageError(`model ${path} is a directory; pass the .onnx file`);
+  const result = loadModelFileWithReport(path);
+  const sidecarPath = join(dirname(path), `${basename(path).replace(/\.onnx$/i, '')}.json`);
+  const sidecar = existsSync(sidecarPath) ? parseSidecar(readFileSync(sidecarPath, 'utf8'), sidecarPath) : undefined;
+  return { ...result, path, bytes: statSync(path).size, sidecar };
+}
+
+/**
+ * Writes `data` to `path` atomically: to a temporary file beside it, then renamed. Refuses to
+ * overwrite an existing file unless `force`, and never writes over one of `inputs`.
+ */
+export function writeOutput(path: string, data: Uint8Array | string, options: { force?: boolean; inputs?: readonly string[] } = {}): void {
+  for (const input of options.inputs ?? []) {
+    if (existsSync(input) && existsSync(path) && statSync(input).ino === statSync(path).ino) {
+      throw new UsageError(`output ${path} is the input ${input}; choose another output path`);
+    }
+  }
+  if (existsSync(path) && !options.force) throw new UsageError(`output ${path} exists; pass --force to overwrite it`);
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, data);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The `quantkit` command line. Commands are thin: parse, call the library, print. Exit codes:
+ * 0 ok, 1 failure, 2 usage or bad input (see errors.ts).
+ */
+import { Command, CommanderError } from 'commander';
+import { evalCommand } from './commands/eval.ts';
+import { inspectCommand } from './commands/inspect.ts';
+import { EXIT_OK, EXIT_USAGE, exitCodeFor, formatError } from './errors.ts';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('quantkit')
+    .description('Quantize neural networks (ONNX in, quantized ONNX out) and run them in integer arithmetic.')
+    .option('--verbose', 'print stack traces with errors')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  inspectCommand(program);
+  evalCommand(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed the message (or the help); map its codes to ours.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    process.stderr.write(`${formatError(error, program.opts().verbose === true || argv.includes('--verbose'))}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bin/quantkit.js')) {
+  process.exitCode = await main(process.argv.slice(2));
+}
