@@ -1,7 +1,7 @@
-// ONNX node tests that the float runtime is not expected to pass, each with its reason. The
-// harness (conformance.test.ts) fails if a listed test passes, so this list stays exact.
+// ONNX node tests that the simulated runtime (float + quantization kernels) is not expected to
+// pass, each with its reason. The harness (conformance.test.ts) fails if a listed test passes,
+// so this list stays exact.
 
-const QUANTIZATION = 'quantization operator: belongs to the quantized runtimes (a later issue), not the float kernel set';
 const FLOAT4 = 'float4e2m1 is not an IR dtype (the importer rejects it)';
 const STRING = 'string tensors are not an IR dtype (the importer rejects them)';
 const NON_TENSOR = 'optional / sequence types: the IR holds tensors only (the importer rejects them)';
@@ -9,49 +9,6 @@ const CONTROL_FLOW = 'If (control flow) needs subgraph execution, which the exec
 const RECURRENT = 'LSTM: recurrent ops are not implemented in the float kernel set';
 
 export const CONFORMANCE_EXCEPTIONS: Readonly<Record<string, string>> = {
-  test_convinteger_with_padding: QUANTIZATION,
-  test_convinteger_without_padding: QUANTIZATION,
-  test_matmulinteger: QUANTIZATION,
-  test_qlinearconv: QUANTIZATION,
-  test_qlinearmatmul_2D_int8_float16: QUANTIZATION,
-  test_qlinearmatmul_2D_int8_float32: QUANTIZATION,
-  test_qlinearmatmul_2D_uint8_float16: QUANTIZATION,
-  test_qlinearmatmul_2D_uint8_float32: QUANTIZATION,
-  test_qlinearmatmul_3D_int8_float16: QUANTIZATION,
-  test_qlinearmatmul_3D_int8_float32: QUANTIZATION,
-  test_qlinearmatmul_3D_uint8_float16: QUANTIZATION,
-  test_qlinearmatmul_3D_uint8_float32: QUANTIZATION,
-  test_dynamicquantizelinear: QUANTIZATION,
-  test_dynamicquantizelinear_max_adjusted: QUANTIZATION,
-  test_dynamicquantizelinear_min_adjusted: QUANTIZATION,
-  test_dynamicquantizelinear_expanded: `${QUANTIZATION} (the expansion ends in QuantizeLinear)`,
-  test_dynamicquantizelinear_max_adjusted_expanded: `${QUANTIZATION} (the expansion ends in QuantizeLinear)`,
-  test_dynamicquantizelinear_min_adjusted_expanded: `${QUANTIZATION} (the expansion ends in QuantizeLinear)`,
-  test_dequantizelinear: QUANTIZATION,
-  test_dequantizelinear_axis: QUANTIZATION,
-  test_dequantizelinear_blocked: QUANTIZATION,
-  test_dequantizelinear_e4m3fn: QUANTIZATION,
-  test_dequantizelinear_e4m3fn_float16: QUANTIZATION,
-  test_dequantizelinear_e4m3fn_zero_point: QUANTIZATION,
-  test_dequantizelinear_e5m2: QUANTIZATION,
-  test_dequantizelinear_int16: QUANTIZATION,
-  test_dequantizelinear_int2: QUANTIZATION,
-  test_dequantizelinear_int4: QUANTIZATION,
-  test_dequantizelinear_uint16: QUANTIZATION,
-  test_dequantizelinear_uint2: QUANTIZATION,
-  test_dequantizelinear_uint4: QUANTIZATION,
-  test_quantizelinear: QUANTIZATION,
-  test_quantizelinear_axis: QUANTIZATION,
-  test_quantizelinear_blocked_asymmetric: QUANTIZATION,
-  test_quantizelinear_blocked_symmetric: QUANTIZATION,
-  test_quantizelinear_e4m3fn: QUANTIZATION,
-  test_quantizelinear_e5m2: QUANTIZATION,
-  test_quantizelinear_int16: QUANTIZATION,
-  test_quantizelinear_int2: QUANTIZATION,
-  test_quantizelinear_int4: QUANTIZATION,
-  test_quantizelinear_uint16: QUANTIZATION,
-  test_quantizelinear_uint2: QUANTIZATION,
-  test_quantizelinear_uint4: QUANTIZATION,
   test_dequantizelinear_float4e2m1: FLOAT4,
   test_quantizelinear_float4e2m1: FLOAT4,
   test_equal_string: STRING,

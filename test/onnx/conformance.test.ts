@@ -1,7 +1,9 @@
 // ONNX backend node tests (vendored in test/fixtures/onnx-node) through importModel and the
-// float executor. Every test not listed in conformance-exceptions.ts must pass; every listed
-// test must really fail (so a stale entry is caught). Floats compare with rtol 1e-3, atol 1e-5
-// (NaN equals NaN); integers and bools exactly; shapes and dtypes exactly.
+// simulated executor (every float kernel plus the quantization kernels). Every test not listed
+// in conformance-exceptions.ts must pass; every listed test must really fail (so a stale entry
+// is caught). Floats compare with rtol 1e-3, atol 1e-5 (NaN equals NaN); integers and bools
+// exactly; shapes and dtypes exactly. (test/runtime/kernels/quant/conformance-exact.test.ts
+// holds the quantization ops' float outputs to exact equality.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,13 +11,14 @@ import { join } from 'node:path';
 import { importModel } from '../../src/onnx/import.ts';
 import { decodeTensorProtoBytes } from '../../src/onnx/tensor.ts';
 import { createExecutor } from '../../src/runtime/executor.ts';
-import { floatKernels } from '../../src/runtime/kernels/float/register.ts';
+import { simulatedKernels } from '../../src/runtime/kernels/simulated/register.ts';
 import { isFloat } from '../../src/ir/dtype.ts';
 import { formatShape, type Tensor } from '../../src/ir/tensor.ts';
 import { describeError, UnsupportedOpError } from '../../src/errors.ts';
 import { CONFORMANCE_EXCEPTIONS } from './conformance-exceptions.ts';
 
 const ROOT = 'test/fixtures/onnx-node';
+const registry = simulatedKernels();
 const RTOL = 1e-3;
 const ATOL = 1e-5;
 
@@ -51,7 +54,7 @@ function runNodeTest(name: string): Outcome {
   const dir = join(ROOT, name);
   try {
     const model = importModel(new Uint8Array(readFileSync(join(dir, 'model.onnx'))));
-    const executor = createExecutor(model, floatKernels());
+    const executor = createExecutor(model, registry);
     for (const set of readdirSync(dir).filter((f) => f.startsWith('test_data_set_')).sort()) {
       const files = (prefix: string) =>
         readdirSync(join(dir, set))
