@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { evalCommand } from './commands/eval.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { quantizeCommand } from './commands/quantize.ts';
+import { startCommand } from './commands/start.ts';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor, formatError } from './errors.ts';
 
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   inspectCommand(program);
   evalCommand(program);
+  quantizeCommand(program);
+  startCommand(program);
   return program;
 }
 

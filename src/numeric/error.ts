@@ -104,3 +104,27 @@ export function sqnrDb(reference: ArrayLike<number>, approx: ArrayLike<number>):
   }
   return 10 * Math.log10(signal / noise);
 }
+
+/**
+ * SQNR accumulated over chunks (e.g. one tensor over many samples): 10·log10(Σx² / Σ(x − x̂)²),
+ * the same quantity as sqnrDb without holding every value at once.
+ */
+export class SqnrAccumulator {
+  signal = 0;
+  noise = 0;
+
+  add(reference: ArrayLike<number>, approx: ArrayLike<number>): void {
+    if (reference.length !== approx.length) throw new ShapeError(`SqnrAccumulator: ${reference.length} reference values but ${approx.length} approximations`);
+    for (let i = 0; i < reference.length; i++) {
+      const e = reference[i] - approx[i];
+      this.signal += reference[i] * reference[i];
+      this.noise += e * e;
+    }
+  }
+
+  /** The SQNR in dB: Infinity without noise, −Infinity for a zero signal with noise. */
+  get db(): number {
+    if (this.noise === 0) return Infinity;
+    return 10 * Math.log10(this.signal / this.noise);
+  }
+}

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { RangeArgumentError, ShapeError } from '../../src/errors.ts';
-import { absoluteError, maxAbsError, meanSquaredError, relativeError, sqnrDb, ulpDistance } from '../../src/numeric/error.ts';
+import { absoluteError, maxAbsError, meanSquaredError, relativeError, SqnrAccumulator, sqnrDb, ulpDistance } from '../../src/numeric/error.ts';
 
 test('absolute and relative error, with the exact = 0 convention', () => {
   assert.equal(absoluteError(5.0, 5.15), Math.abs(5.0 - 5.15));
@@ -79,4 +79,17 @@ test('array measures reject mismatched, empty and non-finite input', () => {
     assert.throws(() => measure([1, NaN], [1, 1]), (e) => e instanceof RangeArgumentError && /reference\[1\] is NaN/.test(e.message));
     assert.throws(() => measure([1, 1], [Infinity, 1]), (e) => e instanceof RangeArgumentError && /approx\[0\] is Infinity/.test(e.message));
   }
+});
+
+test('SqnrAccumulator over chunks equals 10·log10(Σx²/Σe²) of everything at once', () => {
+  const reference = [1, -2, 3, 4, 0.5];
+  const approx = [1.1, -2, 2.9, 4.2, 0.5];
+  const acc = new SqnrAccumulator();
+  acc.add(reference.slice(0, 2), approx.slice(0, 2));
+  acc.add(reference.slice(2), approx.slice(2));
+  // Σx² = 1 + 4 + 9 + 16 + 0.25 = 30.25; Σe² = 0.01 + 0 + 0.01 + 0.04 + 0 = 0.06
+  assert.ok(Math.abs(acc.db - 10 * Math.log10(30.25 / 0.06)) < 1e-9);
+  const exact = new SqnrAccumulator();
+  exact.add([1, 2], [1, 2]);
+  assert.equal(exact.db, Infinity);
 });

@@ -49,3 +49,15 @@ test('entropy saturates rare outliers of a Gaussian activation (range well insid
   assert.equal(choice.min, -choice.max);
   assert.ok(choice.curve !== undefined && choice.curve.x.length === 2048 - 128 + 1);
 });
+
+test('a ReLU output (80% exact zeros) keeps nearly its whole range: the zero spike does not drive the threshold', () => {
+  const random = seededRandom(3);
+  const values = new Float32Array(100000);
+  for (let i = 0; i < values.length; i++) values[i] = random() < 0.8 ? 0 : random() * 900; // uniform on [0, 900) otherwise
+  const histogram = new HistogramObserver();
+  histogram.observe(values);
+  const choice = entropyMethod.choose({ min: histogram.min, max: histogram.max, histogram }, { bits: 8, scheme: 'asymmetric' });
+  // A flat tail loses nothing to 256 levels: the lossless threshold is the end of the data.
+  assert.ok(choice.max > 850, `threshold ${choice.max}`);
+  assert.equal(choice.min, 0);
+});

@@ -1,0 +1,149 @@
+/** `quantkit quantize <model.onnx> --calib <data> -o <out.onnx>`: post-training quantization to a QDQ model. */
+import type { Command } from 'commander';
+import { RANGE_METHODS } from '../../calib/methods/registry.ts';
+import type { PtqConfig } from '../../ptq/config.ts';
+import { runQuantizationJob, type JobSummary } from '../../ptq/job.ts';
+import type { Granularity } from '../../quant/granularity.ts';
+import type { QuantScheme } from '../../quant/params.ts';
+import { openCommandDataset } from '../dataset.ts';
+import { loadModel, writeOutput } from '../files.ts';
+import { formatBytes, percent, printJson, table } from '../format.ts';
+import { intInRange, numberIn, oneOf, positiveInt } from '../options.ts';
+import { progressBar } from '../progress.ts';
+
+interface QuantizeOptions {
+  calib: string;
+  calibLimit: number;
+  method: string;
+  percentile: number;
+  granularity: Granularity;
+  groupSize: number;
+  wbits: number;
+  abits: number;
+  weightScheme: QuantScheme;
+  activationScheme: QuantScheme;
+  signedActivations?: boolean;
+  exclude: string[];
+  output: string;
+  plan?: string;
+  eval?: string;
+  evalLimit?: number;
+  skipNonfinite?: boolean;
+  force?: boolean;
+  json?: boolean;
+}
+
+const SCHEMES: QuantScheme[] = ['symmetric', 'symmetric-full', 'asymmetric', 'unsigned'];
+
+export function quantizeCommand(program: Command): void {
+  program
+    .command('quantize')
+    .description('post-training quantization: calibrate, choose ranges, write a standard QDQ ONNX model')
+    .argument('<model>', 'float ONNX model (preprocessing from <model>.json beside it, if present)')
+    .requiredOption('--calib <path>', 'calibration data: IDX images, .npy samples or an image folder (never your test set)')
+    .requiredOption('-o, --output <path>', 'where to write the quantized (QDQ) ONNX model')
+    .option('--calib-limit <n>', 'calibration samples used at most', positiveInt('--calib-limit'), 1000)
+    .option('--method <name>', `activation range method: ${[...RANGE_METHODS.keys()].join(', ')}`, oneOf('--method', [...RANGE_METHODS.keys()]), 'entropy')
+    .option('--percentile <p>', 'percentile for --method percentile', numberIn('--percentile', (p) => p > 0 && p <= 100, 'in (0, 100]'), 99.99)
+    .option('--granularity <g>', 'weight granularity: tensor, channel or group', oneOf<Granularity>('--granularity', ['tensor', 'channel', 'group']), 'channel')
+    .option('--group-size <n>', 'elements per group along the reduction axis (--granularity group)', positiveInt('--group-size'), 32)
+    .option('--wbits <n>', 'weight bits (2–16)', intInRange('--wbits', 2, 16), 8)
+    .option('--abits <n>', 'activation bits (2–16)', intInRange('--abits', 2, 16), 8)
+    .option('--weight-scheme <s>', `weight scheme: ${SCHEMES.join(', ')}`, oneOf('--weight-scheme', SCHEMES), 'symmetric')
+    .option('--activation-scheme <s>', `activation scheme: ${SCHEMES.join(', ')}`, oneOf('--activation-scheme', SCHEMES), 'asymmetric')
+    .option('--signed-activations', 'store activations as int instead of uint (needed by symmetric activation schemes)')
+    .option('--exclude <names...>', 'node names or op types to keep in float', [])
+    .option('--plan <path>', 'also write the quantization plan (scales, zero points, ranges) as JSON')
+    .option('--eval <path>', 'labelled data to report float vs simulated top-1 on')
+    .option('--eval-limit <n>', 'evaluate only the first n samples', positiveInt('--eval-limit'))
+    .option('--skip-nonfinite', 'drop calibration samples with NaN/±∞ activations (counted) instead of failing')
+    .option('--force', 'overwrite existing output files')
+    .option('--json', 'print one JSON object (output, eval, layers, sizes, plan, ...)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  quantkit quantize models/mnist-8.onnx --calib data/mnist/calib-images-idx3-ubyte.gz -o out/mnist-8.int8.onnx
+  quantkit quantize models/mnist-8.onnx --calib data/mnist/calib-images-idx3-ubyte.gz --method mse --wbits 4 \\
+      --granularity channel -o out/mnist-8.w4a8.onnx --eval data/mnist/t10k-images-idx3-ubyte.gz --json
+  quantkit quantize models/mnist-8.onnx --calib data/mnist/calib-images-idx3-ubyte.gz --method dfp --wbits 8 --abits 8 -o out/dfp8.onnx`,
+    )
+    .action(async (path: string, options: QuantizeOptions) => {
+      const loaded = loadModel(path);
+      const calibration = await openCommandDataset(options.calib, loaded.sidecar, undefined);
+      const evaluation = options.eval === undefined ? undefined : await openCommandDataset(options.eval, loaded.sidecar, options.evalLimit);
+      const config: Partial<PtqConfig> = {
+        weightBits: options.wbits,
+        activationBits: options.abits,
+        method: options.method,
+        percentile: options.percentile,
+        granularity: options.granularity,
+        groupSize: options.groupSize,
+        weightScheme: options.weightScheme,
+        activationScheme: options.activationScheme,
+        activationSigned: options.signedActivations === true || options.activationScheme.startsWith('symmetric'),
+        calibrationLimit: options.calibLimit,
+        exclude: options.exclude,
+        skipNonFinite: options.skipNonfinite === true,
+      };
+      const bars = new Map<string, ReturnType<typeof progressBar>>();
+      const job = await runQuantizationJob({
+        model: loaded.model,
+        modelBytes: loaded.bytes,
+        calibration,
+        ...(evaluation ? { evaluation } : {}),
+        config,
+        onProgress: (stage, done, total) => {
+          let bar = bars.get(stage);
+          if (bar === undefined) {
+            for (const b of bars.values()) b.stop();
+            bar = progressBar(stage, !options.json);
+            bars.set(stage, bar);
+          }
+          bar.update(done, total);
+        },
+      });
+      for (const b of bars.values()) b.stop();
+      writeOutput(options.output, job.onnx, { force: options.force === true, inputs: [path] });
+      if (options.plan) writeOutput(options.plan, `${JSON.stringify(job.summary.plan, null, 2)}\n`, { force: options.force === true, inputs: [path] });
+      if (options.json) return printJson(jsonSummary(options.output, job.summary));
+      printSummary(path, options.output, job.summary);
+    });
+}
+
+/**
+ * The --json object: output, eval and layers first, then the rest. JSON has no Infinity, so a
+ * tensor quantized without error has `sqnr_db: null`.
+ */
+export function jsonSummary(output: string, s: JobSummary): Record<string, unknown> {
+  return {
+    output,
+    ...(s.eval ? { eval: { samples: s.eval.samples, float: s.eval.float, simulated: s.eval.simulated } } : {}),
+    layers: s.layers.map((l) => ({ tensor: l.tensor, range: l.range, sqnr_db: l.sqnrDb, clipped_fraction: l.clippedFraction, bits: l.bits, scale: l.scale, zero_point: l.zeroPoint })),
+    sizes: s.sizes,
+    calibration: s.calibration,
+    config: s.config,
+    preparation: s.preparation,
+    float_nodes: s.plan.floatNodes,
+    seconds: s.seconds,
+    plan: s.plan,
+  };
+}
+
+export function printSummary(input: string, output: string, s: JobSummary): void {
+  const c = s.config;
+  console.log(`${input} → ${output}`);
+  console.log(`W${c.weightBits}A${c.activationBits}, ${c.method} ranges, ${c.granularity} weights; calibrated on ${s.calibration.samples} samples${s.calibration.skipped ? ` (${s.calibration.skipped} skipped: non-finite)` : ''}`);
+  if (s.eval) {
+    console.log('');
+    console.log(table(['', 'top-1', 'Δ vs float'], [
+      ['float (FP32)', percent(s.eval.float), ''],
+      ['simulated (fake-quant)', percent(s.eval.simulated), `${((s.eval.simulated - s.eval.float) * 100).toFixed(2)} pts`],
+    ]));
+    console.log(`(${s.eval.samples} samples)`);
+  }
+  console.log('');
+  console.log(table(['tensor', 'bits', 'range', 'SQNR dB', 'clipped'], s.layers.map((l) => [l.tensor, String(l.bits), `[${l.range[0].toPrecision(4)}, ${l.range[1].toPrecision(4)}]`, l.sqnrDb.toFixed(1), percent(l.clippedFraction, 3)])));
+  console.log(`\nsize: ${formatBytes(s.sizes.float)} float → ${formatBytes(s.sizes.quantized)} quantized; ${s.seconds.quantize.toFixed(1)} s to quantize, ${s.seconds.evaluate.toFixed(1)} s to evaluate`);
+  if (s.plan.floatNodes.length > 0) console.log(`left in float: ${s.plan.floatNodes.join(', ')}`);
+}
