@@ -44,6 +44,11 @@ export interface PtqConfig {
   readonly overrides: Readonly<Record<string, NodeOverride>>;
   /** Drop calibration samples with NaN/±∞ activations (counted) instead of failing. */
   readonly skipNonFinite: boolean;
+  /**
+   * Quantize weights with one bit less than weightBits (7-bit values in int8, as onnxruntime's
+   * reduce_range): halves the int32 accumulator's worst case when the plan warns of overflow.
+   */
+  readonly reduceRange: boolean;
 }
 
 export const DEFAULT_CONFIG: PtqConfig = {
@@ -61,6 +66,7 @@ export const DEFAULT_CONFIG: PtqConfig = {
   exclude: [],
   overrides: {},
   skipNonFinite: false,
+  reduceRange: false,
 };
 
 const SCHEMES: readonly QuantScheme[] = ['symmetric', 'symmetric-full', 'asymmetric', 'unsigned'];
@@ -79,6 +85,7 @@ export function resolveConfig(partial: Partial<PtqConfig> = {}): PtqConfig {
   if (!(config.percentile > 0 && config.percentile <= 100)) throw new RangeArgumentError(`percentile must be in (0, 100], got ${config.percentile}`);
   if (!Number.isInteger(config.calibrationLimit) || config.calibrationLimit < 1) throw new RangeArgumentError(`calibrationLimit must be a positive integer, got ${config.calibrationLimit}`);
   if (!Number.isInteger(config.fixedPointSamples) || config.fixedPointSamples < 1) throw new RangeArgumentError(`fixedPointSamples must be a positive integer, got ${config.fixedPointSamples}`);
+  if (config.reduceRange && config.weightBits < 3) throw new RangeArgumentError(`reduceRange needs weightBits ≥ 3, got ${config.weightBits}`);
   if (config.weightScheme === 'unsigned') throw new RangeArgumentError("weightScheme 'unsigned' would drop negative weights; use symmetric, symmetric-full or asymmetric");
   if (config.activationScheme === 'unsigned' && config.activationSigned) throw new RangeArgumentError("activationScheme 'unsigned' needs activationSigned: false");
   if ((config.activationScheme === 'symmetric' || config.activationScheme === 'symmetric-full') && !config.activationSigned) {

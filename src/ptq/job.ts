@@ -11,6 +11,7 @@ import { createExecutor } from '../runtime/executor.ts';
 import { floatKernels } from '../runtime/kernels/float/register.ts';
 import { simulatedKernels } from '../runtime/kernels/simulated/register.ts';
 import type { PtqConfig } from './config.ts';
+import { accumulatorRisks, type AccumulatorRisk } from './accumulator.ts';
 import { layerReports, type LayerReport } from './layers.ts';
 import { planToJSON, type PlanJSON } from './plan-json.ts';
 import { quantizeModel, type PtqResult } from './quantize-model.ts';
@@ -35,6 +36,8 @@ export interface JobSummary {
   readonly eval?: { readonly samples: number; readonly float: number; readonly simulated: number };
   readonly sizes: { readonly float: number; readonly quantized: number };
   readonly layers: readonly LayerReport[];
+  /** Layers whose int32 accumulator could overflow in integer execution (use reduceRange or fewer bits). */
+  readonly accumulatorRisks: readonly AccumulatorRisk[];
   readonly plan: PlanJSON;
   readonly seconds: { readonly quantize: number; readonly evaluate: number };
 }
@@ -69,6 +72,7 @@ export async function runQuantizationJob(input: JobInput): Promise<JobResult> {
     ...(evaluation ? { eval: evaluation } : {}),
     sizes: { float: input.modelBytes, quantized: onnx.length },
     layers,
+    accumulatorRisks: accumulatorRisks(result.prepared, result.plan),
     plan: planToJSON(result.plan),
     seconds: { quantize: (t1 - t0) / 1000, evaluate: (t2 - t1) / 1000 },
   };

@@ -92,7 +92,8 @@ export function planWeights(
     const granularity = override.granularity ?? config.granularity;
     // A weight shared by two layers is quantized once (the first layer's choice).
     if (!weights.has(layer.weight)) {
-      const params = quantizeWeight(layer, weight.data as Float32Array, weight.shape, override.weightBits ?? config.weightBits, granularity);
+      const bits = (override.weightBits ?? config.weightBits) - (config.reduceRange ? 1 : 0);
+      const params = quantizeWeight(layer, weight.data as Float32Array, weight.shape, bits, granularity);
       weights.set(layer.weight, { params, node: layer.node.name, granularity });
     }
     const input = activations.get(layer.input);

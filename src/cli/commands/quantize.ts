@@ -29,6 +29,7 @@ interface QuantizeOptions {
   eval?: string;
   evalLimit?: number;
   skipNonfinite?: boolean;
+  reduceRange?: boolean;
   force?: boolean;
   json?: boolean;
 }
@@ -57,6 +58,7 @@ export function quantizeCommand(program: Command): void {
     .option('--eval <path>', 'labelled data to report float vs simulated top-1 on')
     .option('--eval-limit <n>', 'evaluate only the first n samples', positiveInt('--eval-limit'))
     .option('--skip-nonfinite', 'drop calibration samples with NaN/±∞ activations (counted) instead of failing')
+    .option('--reduce-range', 'quantize weights with one bit less (7-bit values in int8) when the int32 accumulator could overflow')
     .option('--force', 'overwrite existing output files')
     .option('--json', 'print one JSON object (output, eval, layers, sizes, plan, ...)')
     .addHelpText(
@@ -85,6 +87,7 @@ Examples:
         calibrationLimit: options.calibLimit,
         exclude: options.exclude,
         skipNonFinite: options.skipNonfinite === true,
+        reduceRange: options.reduceRange === true,
       };
       const bars = new Map<string, ReturnType<typeof progressBar>>();
       const job = await runQuantizationJob({
@@ -122,6 +125,7 @@ export function jsonSummary(output: string, s: JobSummary): Record<string, unkno
     layers: s.layers.map((l) => ({ tensor: l.tensor, range: l.range, sqnr_db: l.sqnrDb, clipped_fraction: l.clippedFraction, bits: l.bits, scale: l.scale, zero_point: l.zeroPoint })),
     sizes: s.sizes,
     calibration: s.calibration,
+    accumulator_risks: s.accumulatorRisks,
     config: s.config,
     preparation: s.preparation,
     float_nodes: s.plan.floatNodes,
@@ -146,4 +150,7 @@ export function printSummary(input: string, output: string, s: JobSummary): void
   console.log(table(['tensor', 'bits', 'range', 'SQNR dB', 'clipped'], s.layers.map((l) => [l.tensor, String(l.bits), `[${l.range[0].toPrecision(4)}, ${l.range[1].toPrecision(4)}]`, l.sqnrDb.toFixed(1), percent(l.clippedFraction, 3)])));
   console.log(`\nsize: ${formatBytes(s.sizes.float)} float → ${formatBytes(s.sizes.quantized)} quantized; ${s.seconds.quantize.toFixed(1)} s to quantize, ${s.seconds.evaluate.toFixed(1)} s to evaluate`);
   if (s.plan.floatNodes.length > 0) console.log(`left in float: ${s.plan.floatNodes.join(', ')}`);
+  for (const r of s.accumulatorRisks) {
+    console.log(`warning: ${r.node} sums ${r.k} products; its int32 accumulator could reach ${r.bound.toExponential(2)} > 2^31 in integer execution (try --reduce-range or fewer bits)`);
+  }
 }
