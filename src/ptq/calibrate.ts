@@ -5,12 +5,11 @@
  */
 import { HistogramObserver, type HistogramState } from '../calib/observers/histogram.ts';
 import { MinMaxObserver, type MinMaxState } from '../calib/observers/minmax.ts';
-import { firstNonFinite } from '../calib/observers/observer.ts';
+import { scanExtremes } from '../calib/observers/observer.ts';
 import { limitDataset, type Dataset } from '../data/dataset.ts';
 import { DataError } from '../errors.ts';
 import { feedSlice, fitInput } from '../eval/feed.ts';
 import type { Model } from '../ir/graph.ts';
-import type { Tensor } from '../ir/tensor.ts';
 import { createExecutor } from '../runtime/executor.ts';
 import { floatKernels } from '../runtime/kernels/float/register.ts';
 import { floatActivationTest } from './targets.ts';
@@ -31,6 +30,8 @@ export interface Calibration {
 export interface CalibrateOptions {
   /** Keep 2048-bin histograms (needed by percentile, mse and entropy). */
   readonly histogram: boolean;
+  /** Tensors to observe (default: every float activation, so any later plan finds its statistics). */
+  readonly tensors?: readonly string[];
   /** Samples used at most. */
   readonly limit: number;
   /** Drop samples with NaN/±∞ activations instead of failing. */
@@ -48,8 +49,11 @@ export async function calibrate(model: Model, dataset: Dataset, options: Calibra
   const track = (name: string) => {
     if (!stats.has(name) && isActivation(name)) stats.set(name, { minmax: new MinMaxObserver(), ...(options.histogram ? { histogram: new HistogramObserver() } : {}) });
   };
-  for (const input of graph.inputs) track(input.name);
-  for (const node of graph.nodes) node.outputs.forEach(track);
+  if (options.tensors !== undefined) options.tensors.forEach(track);
+  else {
+    for (const input of graph.inputs) track(input.name);
+    for (const node of graph.nodes) node.outputs.forEach(track);
+  }
 
   const executor = createExecutor(model, floatKernels());
   const fit = fitInput(graph.inputs[0], dataset.sampleShape, options.skipNonFinite ? 1 : (options.batchSize ?? 8));
@@ -61,29 +65,32 @@ export async function calibrate(model: Model, dataset: Dataset, options: Calibra
     for (let start = 0; start < n; start += fit.batchSize) {
       const count = Math.min(fit.batchSize, n - start);
       if (fit.fixedBatch && count !== fit.batchSize) throw new DataError(`the model runs batches of exactly ${fit.batchSize}; ${count} calibration samples are left over`);
-      const seen: [string, Tensor][] = [];
+      // Values are scanned once (extremes and non-finite check) as they are computed, and
+      // observed only after the whole run is clean, so a skipped sample leaves no trace.
+      const seen: { name: string; data: Float32Array; min: number; max: number }[] = [];
+      let bad: { name: string; data: ArrayLike<number>; index: number } | undefined;
       await executor.run({ [fit.name]: feedSlice(batch.input, start, count, fit) }, {
         onValue: (name, value) => {
-          if (stats.has(name)) seen.push([name, value]);
+          if (bad !== undefined || !stats.has(name)) return;
+          const { min, max, nonFinite } = scanExtremes(value.data);
+          if (nonFinite >= 0) bad = { name, data: value.data, index: nonFinite };
+          else seen.push({ name, data: value.data as Float32Array, min, max });
         },
       });
-      const bad = seen.find(([, value]) => firstNonFinite(value.data) >= 0);
       if (bad !== undefined) {
         if (options.skipNonFinite) {
           skipped += count;
           continue;
         }
-        const index = firstNonFinite(bad[1].data);
-        const perSample = bad[1].data.length / count;
+        const perSample = bad.data.length / count;
         throw new DataError(
-          `calibration sample ${samples + skipped + Math.floor(index / perSample)}: tensor ${bad[0]} holds ${bad[1].data[index]} (use --skip-nonfinite to drop such samples)`,
+          `calibration sample ${samples + skipped + Math.floor(bad.index / perSample)}: tensor ${bad.name} holds ${bad.data[bad.index]} (use --skip-nonfinite to drop such samples)`,
         );
       }
-      for (const [name, value] of seen) {
+      for (const { name, data, min, max } of seen) {
         const s = stats.get(name)!;
-        const data = value.data as Float32Array;
-        s.minmax.observe(data);
-        s.histogram?.observe(data);
+        s.minmax.record(min, max, data.length);
+        s.histogram?.observeWithExtremes(data, min, max);
       }
       samples += count;
     }

@@ -48,6 +48,7 @@ export async function quantizeModel(model: Model, calibrationData: Dataset, part
     hooks.calibration ??
     (await calibrate(prepared, calibrationData, {
       histogram: method.needsHistogram,
+      tensors: targets.activations,
       limit: config.calibrationLimit,
       skipNonFinite: config.skipNonFinite,
       onProgress: (done, total) => hooks.onProgress?.('calibrate', done, total),

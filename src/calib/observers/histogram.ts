@@ -58,7 +58,6 @@ export class HistogramObserver implements Observer<HistogramState> {
   }
 
   observe(values: Float32Array): void {
-    if (values.length === 0) return;
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < values.length; i++) {
@@ -66,6 +65,12 @@ export class HistogramObserver implements Observer<HistogramState> {
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
+    this.observeWithExtremes(values, lo, hi);
+  }
+
+  /** `observe` for a batch whose extremes the caller already knows (see scanExtremes): one pass fewer. */
+  observeWithExtremes(values: Float32Array, lo: number, hi: number): void {
+    if (values.length === 0) return;
     this.growTo(exponentFor(Math.max(-lo, hi)));
     // bins / a is a power of two, so x·scale and its floor are exact: no bin-edge rounding.
     const scale = this.bins / this.halfRange;

@@ -19,16 +19,21 @@ export class MinMaxObserver implements Observer<MinMaxState> {
   count = 0;
 
   observe(values: Float32Array): void {
-    let lo = this.min;
-    let hi = this.max;
+    let lo = Infinity;
+    let hi = -Infinity;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    this.min = lo;
-    this.max = hi;
-    this.count += values.length;
+    this.record(lo, hi, values.length);
+  }
+
+  /** Folds in a batch whose extremes the caller already knows (see scanExtremes). */
+  record(batchMin: number, batchMax: number, count: number): void {
+    if (batchMin < this.min) this.min = batchMin;
+    if (batchMax > this.max) this.max = batchMax;
+    this.count += count;
   }
 
   merge(other: Observer<MinMaxState>): void {

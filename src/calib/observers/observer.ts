@@ -26,6 +26,22 @@ export function firstNonFinite(values: ArrayLike<number>): number {
   return -1;
 }
 
+/**
+ * One pass over a batch: its extremes and the index of its first NaN/±∞ (−1 if none), so a
+ * caller can check values and feed several observers without reading them again.
+ */
+export function scanExtremes(values: ArrayLike<number>): { min: number; max: number; nonFinite: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v - v !== 0) return { min, max, nonFinite: i };
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max, nonFinite: -1 };
+}
+
 /** Throws a DataError naming `what` if `values` holds a NaN or ±Infinity. */
 export function assertFinite(values: ArrayLike<number>, what: string): void {
   const index = firstNonFinite(values);
