@@ -47,8 +47,8 @@ export interface Executor {
  */
 export function createExecutor(model: Model, registry: KernelRegistry, options: ExecutorOptions = {}): Executor {
   const plan = planGraph(model, registry);
-  const runSync = (feeds: Readonly<Record<string, Tensor>>, runOptions: RunOptions = {}): Record<string, Tensor> =>
-    execute(model, plan, feeds, runOptions, options.checkDeclaredValues === true);
+  const fixed = fixedParts(model, plan, options.checkDeclaredValues === true);
+  const runSync = (feeds: Readonly<Record<string, Tensor>>, runOptions: RunOptions = {}): Record<string, Tensor> => execute(model, plan, fixed, feeds, runOptions);
   return {
     model,
     registry,
@@ -57,11 +57,31 @@ export function createExecutor(model: Model, registry: KernelRegistry, options: 
   };
 }
 
-function execute(model: Model, plan: ExecutionPlan, feeds: Readonly<Record<string, Tensor>>, options: RunOptions, checkDeclared: boolean): Record<string, Tensor> {
+/** What every run of an executor shares, computed once at creation. */
+interface FixedParts {
+  readonly inputNames: ReadonlySet<string>;
+  /** The graph outputs: the values a run keeps when nothing else is fetched. */
+  readonly outputNames: ReadonlySet<string>;
+  /** Declared dtype/shape per value, when runs check node outputs against them. */
+  readonly declared: ReadonlyMap<string, ValueInfo> | undefined;
+  /** How messages name output i of step s: `node "conv1" (Conv) output "y"`. */
+  readonly outputLabels: readonly (readonly string[])[];
+}
+
+function fixedParts(model: Model, plan: ExecutionPlan, checkDeclared: boolean): FixedParts {
+  return {
+    inputNames: new Set(model.graph.inputs.map((input) => input.name)),
+    outputNames: new Set(model.graph.outputs.map((output) => output.name)),
+    declared: checkDeclared ? declaredValues(model) : undefined,
+    outputLabels: plan.steps.map((step) => step.node.outputs.map((name) => `${step.label} output ${JSON.stringify(name)}`)),
+  };
+}
+
+function execute(model: Model, plan: ExecutionPlan, fixed: FixedParts, feeds: Readonly<Record<string, Tensor>>, options: RunOptions): Record<string, Tensor> {
   const graph = model.graph;
   const symbols = new Map<string, number>();
   const values = new Map<string, Tensor>();
-  const inputNames = new Set(graph.inputs.map((input) => input.name));
+  const inputNames = fixed.inputNames;
   for (const name of Object.keys(feeds)) {
     if (!inputNames.has(name)) throw new ShapeError(`feed ${JSON.stringify(name)} is not an input of the graph (inputs: ${[...inputNames].join(', ') || 'none'})`);
   }
@@ -71,17 +91,18 @@ function execute(model: Model, plan: ExecutionPlan, feeds: Readonly<Record<strin
     checkValue(`graph input ${JSON.stringify(input.name)}`, value, input, symbols);
     values.set(input.name, value);
   }
-  const outputNames = graph.outputs.map((output) => output.name);
-  const keep = new Set([...outputNames, ...(options.fetch ?? [])]);
-  for (const name of options.fetch ?? []) {
+  const fetch = options.fetch ?? [];
+  const keep = fetch.length === 0 ? fixed.outputNames : new Set([...fixed.outputNames, ...fetch]);
+  for (const name of fetch) {
     if (!plan.defined.has(name)) throw new ShapeError(`fetched value ${JSON.stringify(name)} is not defined by the graph`);
   }
-  const declared = checkDeclared ? declaredValues(model) : undefined;
+  const declared = fixed.declared;
   const onValue = options.onValue;
   if (onValue !== undefined) for (const input of graph.inputs) onValue(input.name, values.get(input.name)!, undefined);
 
   const inputs: (Tensor | undefined)[] = [];
-  for (const step of plan.steps) {
+  for (let s = 0; s < plan.steps.length; s++) {
+    const step = plan.steps[s];
     const node = step.node;
     inputs.length = 0;
     for (const name of node.inputs) inputs.push(name === '' ? undefined : (values.get(name) ?? graph.initializers.get(name)));
@@ -91,14 +112,15 @@ function execute(model: Model, plan: ExecutionPlan, feeds: Readonly<Record<strin
     } catch (error) {
       throw annotate(error, step.label);
     }
-    node.outputs.forEach((name, i) => {
-      if (name === '') return;
+    for (let i = 0; i < node.outputs.length; i++) {
+      const name = node.outputs[i];
+      if (name === '') continue;
       const value = outputs[i];
       if (value === undefined) throw new QuantkitError('E_KERNEL', `${step.label}: the kernel returned no value for output #${i} ${JSON.stringify(name)}`);
-      checkValue(`${step.label} output ${JSON.stringify(name)}`, value, declared?.get(name), symbols);
+      checkValue(fixed.outputLabels[s][i], value, declared?.get(name), symbols);
       values.set(name, value);
       onValue?.(name, value, node);
-    });
+    }
     for (const name of step.release) if (!keep.has(name)) values.delete(name);
   }
 

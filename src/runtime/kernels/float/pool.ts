@@ -17,6 +17,7 @@ import { formatShape, shapeSize, tensor, type Tensor } from '../../../ir/tensor.
 import type { KernelConfig } from '../../kernel.ts';
 import { floatInput, floatResult, allocateFloat, type FloatArray } from './float-io.ts';
 import { FLOAT_TYPES, nodeLabel, requireDtype, requireInput } from './node-io.ts';
+import { intWindow } from './small-int.ts';
 import { outputSpatialShape, poolWindow, strideRange, tapRanges, type Window } from './window.ts';
 
 /** MaxPool takes 8-bit integers too (MaxPool-12 and later). */
@@ -65,6 +66,76 @@ export function maxPoolImpl(x: TensorData, planes: number, window: Window, y: Te
           if (indices !== undefined) indices[yi] = bestAt < 0 ? -1 : base + (columnMajor ? transposeIndex(bestAt, iD, iH, iW) : bestAt);
           yi++;
         }
+      }
+    }
+  }
+}
+
+/** True when `maxPool2d` handles the window: no depth axis in use and no dilation. */
+export function isMaxPool2d(window: Window): boolean {
+  return window.input[0] === 1 && window.output[0] === 1 && window.kernel[0] === 1 && window.padBegin[0] === 0 && window.dilations.every((d) => d === 1);
+}
+
+/**
+ * Max pooling of `planes` planes of x into y for windows `isMaxPool2d` accepts; the values of
+ * `maxPoolImpl` without its per-tap bookkeeping: each window is the rectangle of input rows
+ * [h0, h1) × columns [w0, w1) it covers (clipped to the input), and `v > best` from −∞ skips
+ * NaN and padding exactly as the general loop does (an all-NaN or empty window gives −∞).
+ * A 2×2 stride-2 window with no padding, the classic downsampling, is unrolled.
+ */
+export function maxPool2d(x: TensorData, planeCount: number, geometry: Window, y: TensorData): void {
+  const window = intWindow(geometry);
+  const planes = planeCount | 0;
+  const [, iH, iW] = window.input;
+  const [, oH, oW] = window.output;
+  const [, kH, kW] = window.kernel;
+  const [, sH, sW] = window.strides;
+  const [, pH, pW] = window.padBegin;
+  const inSize = iH * iW;
+  if (kH === 2 && kW === 2 && sH === 2 && sW === 2 && pH === 0 && pW === 0 && 2 * oH <= iH && 2 * oW <= iW) {
+    maxPool2x2(x, planes, iH, iW, oH, oW, y);
+    return;
+  }
+  let yi = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * inSize;
+    for (let oh = 0; oh < oH; oh++) {
+      const h0 = Math.max(0, oh * sH - pH);
+      const h1 = Math.min(iH, oh * sH - pH + kH);
+      for (let ow = 0; ow < oW; ow++) {
+        const w0 = Math.max(0, ow * sW - pW);
+        const w1 = Math.min(iW, ow * sW - pW + kW);
+        let best = -Infinity;
+        for (let h = h0; h < h1; h++) {
+          const row = base + h * iW;
+          for (let i = row + w0; i < row + w1; i++) {
+            const v = x[i];
+            if (v > best) best = v;
+          }
+        }
+        y[yi++] = best;
+      }
+    }
+  }
+}
+
+function maxPool2x2(x: TensorData, planes: number, iH: number, iW: number, oH: number, oW: number, y: TensorData): void {
+  let yi = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    for (let oh = 0; oh < oH; oh++) {
+      let top = plane * iH * iW + 2 * oh * iW;
+      let bottom = top + iW;
+      for (let ow = 0; ow < oW; ow++, top += 2, bottom += 2) {
+        let best = -Infinity;
+        let v = x[top];
+        if (v > best) best = v;
+        v = x[top + 1];
+        if (v > best) best = v;
+        v = x[bottom];
+        if (v > best) best = v;
+        v = x[bottom + 1];
+        if (v > best) best = v;
+        y[yi++] = best;
       }
     }
   }
@@ -143,7 +214,8 @@ function maxPool(inputs: readonly (Tensor | undefined)[], node: Node): Tensor[] 
   const y = allocate(x.dtype, size);
   const wantIndices = node.outputs.length > 1 && node.outputs[1] !== '';
   const indices = wantIndices ? new Float64Array(size) : undefined;
-  maxPoolImpl(x.data, x.shape[0] * x.shape[1], window, y, indices, attrInt(node, 'storage_order', 0) === 1);
+  if (indices === undefined && isMaxPool2d(window)) maxPool2d(x.data, x.shape[0] * x.shape[1], window, y);
+  else maxPoolImpl(x.data, x.shape[0] * x.shape[1], window, y, indices, attrInt(node, 'storage_order', 0) === 1);
   const outputs = [tensor(x.dtype, shape, y)];
   if (indices !== undefined) outputs.push(tensor('int64', shape, indices));
   return outputs;
