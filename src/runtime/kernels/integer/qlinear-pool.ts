@@ -1,0 +1,157 @@
+/**
+ * QLinearAveragePool and QLinearGlobalAveragePool (com.microsoft, onnxruntime contrib ops) in
+ * integer arithmetic: each window's sum of x − z_x in int32, then the division by the window's
+ * count with the rounding and requantization of average.ts (eqs. (10), (14), (18) of
+ * docs/QUANTIZATION.md). X and Y share one type (int8/uint8; int4/uint4 held unpacked too);
+ * scales and zero points are per tensor.
+ *
+ * QLinearAveragePool has AveragePool's geometry (kernel_shape, strides, pads, auto_pad, ceil_mode;
+ * float/window.ts) and count_include_pad: the count is the taps inside the input, or with
+ * count_include_pad the taps inside the padded input (never the taps a ceil_mode window reaches
+ * beyond the end padding), as the float AveragePool. channels_last = 1 (NHWC) is rejected here;
+ * QLinearGlobalAveragePool accepts it.
+ *
+ * The window sums walk precomputed tap ranges per axis (window.ts tapRanges), with no bounds test
+ * per tap; qlinear-pool-reference.ts tests every tap instead.
+ */
+import { ShapeError, UnsupportedOpError } from '../../../errors.ts';
+import { attrInt } from '../../../ir/attributes.ts';
+import type { Node } from '../../../ir/graph.ts';
+import { formatShape, shapeSize, tensor, type Tensor } from '../../../ir/tensor.ts';
+import type { KernelConfig } from '../../kernel.ts';
+import { nodeLabel } from '../float/node-io.ts';
+import { outputSpatialShape, poolWindow, strideRange, tapRanges, type Window } from '../float/window.ts';
+import { averageOne, averageScale, type AverageScale } from './average.ts';
+import type { IntegerArray } from './igemm.ts';
+import { checkInputCount, dtypeRange, integerInput, tensorScale, zeroPointValues, type IntegerTensor } from './operands.ts';
+import type { QuantizedOutput } from './output-stage.ts';
+
+/** Per output position along `axis`: the taps inside the padded input (count_include_pad). */
+export function paddedTapCounts(window: Window, axis: number): Int32Array {
+  const padded = window.input[axis] + window.padBegin[axis] + window.padEnd[axis];
+  const counts = new Int32Array(window.output[axis]);
+  for (let o = 0; o < counts.length; o++) {
+    const [lo, hi] = strideRange(window.kernel[axis], padded, window.dilations[axis], o * window.strides[axis]);
+    counts[o] = hi - lo;
+  }
+  return counts;
+}
+
+/** Every window count of the pooling (for the per-count multipliers of average.ts). */
+export function windowCounts(window: Window, countIncludePad: boolean): Set<number> {
+  const perAxis = [0, 1, 2].map((axis) => {
+    if (countIncludePad) return new Set(paddedTapCounts(window, axis));
+    const ranges = tapRanges(window, axis);
+    const counts = new Set<number>();
+    for (let o = 0; o < window.output[axis]; o++) counts.add(ranges[2 * o + 1] - ranges[2 * o]);
+    return counts;
+  });
+  const counts = new Set<number>();
+  for (const d of perAxis[0]) for (const h of perAxis[1]) for (const w of perAxis[2]) counts.add(d * h * w);
+  return counts;
+}
+
+/** The average pooling of `planes` planes of x (zero point xZero) into y. */
+export function qlinearAveragePoolImpl(x: IntegerArray, xZero: number, planes: number, window: Window, countIncludePad: boolean, scale: AverageScale, y: QuantizedOutput): void {
+  const [iD, iH, iW] = window.input;
+  const [oD, oH, oW] = window.output;
+  const [sD, sH, sW] = window.strides;
+  const [dD, dH, dW] = window.dilations;
+  const [pD, pH, pW] = window.padBegin;
+  const rangesD = tapRanges(window, 0);
+  const rangesH = tapRanges(window, 1);
+  const rangesW = tapRanges(window, 2);
+  const paddedD = paddedTapCounts(window, 0);
+  const paddedH = paddedTapCounts(window, 1);
+  const paddedW = paddedTapCounts(window, 2);
+  const inSize = iD * iH * iW;
+  let yi = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * inSize;
+    for (let od = 0; od < oD; od++) {
+      const kd0 = rangesD[2 * od], kd1 = rangesD[2 * od + 1];
+      for (let oh = 0; oh < oH; oh++) {
+        const kh0 = rangesH[2 * oh], kh1 = rangesH[2 * oh + 1];
+        for (let ow = 0; ow < oW; ow++) {
+          const kw0 = rangesW[2 * ow], kw1 = rangesW[2 * ow + 1];
+          let sum = 0;
+          for (let kd = kd0; kd < kd1; kd++) {
+            const id = od * sD + kd * dD - pD;
+            for (let kh = kh0; kh < kh1; kh++) {
+              const row = base + (id * iH + oh * sH + kh * dH - pH) * iW + ow * sW - pW;
+              for (let kw = kw0; kw < kw1; kw++) sum += x[row + kw * dW];
+            }
+          }
+          const taps = (kd1 - kd0) * (kh1 - kh0) * (kw1 - kw0);
+          const count = countIncludePad ? paddedD[od] * paddedH[oh] * paddedW[ow] : taps;
+          y[yi++] = averageOne(scale, sum - xZero * taps, count); // Σ (x − z_x) over the taps inside
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The global average of x − z_x over each plane: `planes` planes of `plane` elements, element e of
+ * plane p at x[offset(p) + e·step] with channels-first (step 1) or channels-last (step C) layout.
+ */
+export function qlinearGlobalAveragePoolImpl(x: IntegerArray, xZero: number, batch: number, channels: number, plane: number, channelsLast: boolean, scale: AverageScale, y: QuantizedOutput): void {
+  const step = channelsLast ? channels : 1;
+  for (let n = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      let i = channelsLast ? n * plane * channels + c : (n * channels + c) * plane;
+      let sum = 0;
+      for (let e = 0; e < plane; e++, i += step) sum += x[i];
+      y[n * channels + c] = averageOne(scale, sum - xZero * plane, plane);
+    }
+  }
+}
+
+/** x, x_scale, x_zero_point, y_scale, y_zero_point of a quantized pooling, and the output type's range. */
+function poolParameters(inputs: readonly (Tensor | undefined)[], node: Node): { x: IntegerTensor; xZero: number; xScale: number; yScale: number; yZero: number } {
+  const x = integerInput(inputs, 0, node, 'X');
+  if (x.shape.length < 3) throw new ShapeError(`${nodeLabel(node)}: input X has shape ${formatShape(x.shape)}; pooling needs N × C × spatial`);
+  return {
+    x,
+    xZero: zeroPointValues(inputs, 2, node, 'x_zero_point', x, 'X', true)[0],
+    xScale: tensorScale(inputs, 1, node, 'x_scale'),
+    yScale: tensorScale(inputs, 3, node, 'y_scale'),
+    yZero: zeroPointValues(inputs, 4, node, 'y_zero_point', x, 'X', true)[0],
+  };
+}
+
+function qlinearAveragePool(inputs: readonly (Tensor | undefined)[], node: Node): Tensor[] {
+  checkInputCount(inputs, node, 4, 5);
+  const label = nodeLabel(node);
+  if (attrInt(node, 'channels_last', 0) !== 0) throw new UnsupportedOpError(`${label}: channels_last = 1 (NHWC) is not supported; the integer QLinearAveragePool takes N × C × spatial`);
+  const { x, xZero, xScale, yScale, yZero } = poolParameters(inputs, node);
+  const window = poolWindow(node, x.shape.slice(2));
+  const countIncludePad = attrInt(node, 'count_include_pad', 0) !== 0;
+  const { qmin, qmax } = dtypeRange(x.dtype);
+  const scale = averageScale(xScale, yScale, yZero, qmin, qmax, windowCounts(window, countIncludePad));
+  const shape = [x.shape[0], x.shape[1], ...outputSpatialShape(window)];
+  const y = tensor(x.dtype, shape, undefined, `${label} output`);
+  qlinearAveragePoolImpl(x.data, xZero, x.shape[0] * x.shape[1], window, countIncludePad, scale, y.data as QuantizedOutput);
+  return [y];
+}
+
+function qlinearGlobalAveragePool(inputs: readonly (Tensor | undefined)[], node: Node): Tensor[] {
+  checkInputCount(inputs, node, 5);
+  const label = nodeLabel(node);
+  const { x, xZero, xScale, yScale, yZero } = poolParameters(inputs, node);
+  const channelsLast = attrInt(node, 'channels_last', 0) !== 0;
+  const rank = x.shape.length;
+  const channels = channelsLast ? x.shape[rank - 1] : x.shape[1];
+  const spatial = channelsLast ? x.shape.slice(1, rank - 1) : x.shape.slice(2);
+  const plane = shapeSize(spatial);
+  if (plane === 0) throw new ShapeError(`${label}: input X has shape ${formatShape(x.shape)}: empty spatial axes`);
+  const { qmin, qmax } = dtypeRange(x.dtype);
+  const scale = averageScale(xScale, yScale, yZero, qmin, qmax, [plane]);
+  const shape = channelsLast ? [x.shape[0], ...spatial.map(() => 1), channels] : [x.shape[0], channels, ...spatial.map(() => 1)];
+  const y = tensor(x.dtype, shape, undefined, `${label} output`);
+  qlinearGlobalAveragePoolImpl(x.data, xZero, x.shape[0], channels, plane, channelsLast, scale, y.data as QuantizedOutput);
+  return [y];
+}
+
+export const qlinearAveragePoolConfig: KernelConfig = { op: 'QLinearAveragePool', domain: 'com.microsoft', impl: qlinearAveragePool };
+export const qlinearGlobalAveragePoolConfig: KernelConfig = { op: 'QLinearGlobalAveragePool', domain: 'com.microsoft', impl: qlinearGlobalAveragePool };
