@@ -20,13 +20,18 @@ export function requireFile(path: string, what: string): void {
   if (!existsSync(path)) throw new UsageError(`${what} ${path} does not exist`);
 }
 
+/** The sidecar JSON beside a model: `<dir>/<name>.json` for `<dir>/<name>.onnx`. */
+export function sidecarPath(modelPath: string): string {
+  return join(dirname(modelPath), `${basename(modelPath).replace(/\.onnx$/i, '')}.json`);
+}
+
 /** Loads an ONNX model and its sidecar `<name>.json`, if there is one beside it. */
 export function loadModel(path: string): LoadedModel {
   requireFile(path, 'model');
   if (statSync(path).isDirectory()) throw new UsageError(`model ${path} is a directory; pass the .onnx file`);
   const result = loadModelFileWithReport(path);
-  const sidecarPath = join(dirname(path), `${basename(path).replace(/\.onnx$/i, '')}.json`);
-  const sidecar = existsSync(sidecarPath) ? parseSidecar(readFileSync(sidecarPath, 'utf8'), sidecarPath) : undefined;
+  const sidecarFile = sidecarPath(path);
+  const sidecar = existsSync(sidecarFile) ? parseSidecar(readFileSync(sidecarFile, 'utf8'), sidecarFile) : undefined;
   return { ...result, path, bytes: statSync(path).size, sidecar };
 }
 

@@ -7,6 +7,9 @@ import type { Dataset } from '../data/dataset.ts';
 import { evaluate } from '../eval/evaluate.ts';
 import type { Model } from '../ir/graph.ts';
 import { exportModel } from '../onnx/export.ts';
+import { exportQOperator } from '../onnx/qoperator/export.ts';
+import { createIntegerExecutor } from '../runtime/integer/executor.ts';
+import { loweringSummary } from '../runtime/integer/lower.ts';
 import { createExecutor } from '../runtime/executor.ts';
 import { floatKernels } from '../runtime/kernels/float/register.ts';
 import { simulatedKernels } from '../runtime/kernels/simulated/register.ts';
@@ -26,6 +29,8 @@ export interface JobInput {
   readonly config?: Partial<PtqConfig>;
   /** Samples used for the per-tensor SQNR (default 100, from the calibration data). */
   readonly diagnosticSamples?: number;
+  /** The written form: 'qdq' (QuantizeLinear/DequantizeLinear around float ops, default) or 'qoperator' (QLinearConv, QGemm, ...). */
+  readonly format?: 'qdq' | 'qoperator';
   readonly onProgress?: (stage: string, done: number, total: number | undefined) => void;
 }
 
@@ -33,7 +38,10 @@ export interface JobSummary {
   readonly config: PtqConfig;
   readonly calibration: { readonly samples: number; readonly skipped: number };
   readonly preparation: readonly string[];
-  readonly eval?: { readonly samples: number; readonly float: number; readonly simulated: number };
+  readonly eval?: { readonly samples: number; readonly float: number; readonly simulated: number; readonly integer: number };
+  /** How the integer executor runs the model: nodes left in float (and why), int32 accumulator bounds. */
+  readonly integer: ReturnType<typeof loweringSummary>;
+  readonly format: 'qdq' | 'qoperator';
   readonly sizes: { readonly float: number; readonly quantized: number };
   readonly layers: readonly LayerReport[];
   /** Layers whose int32 accumulator could overflow in integer execution (use reduceRange or fewer bits). */
@@ -52,7 +60,9 @@ export interface JobResult {
 export async function runQuantizationJob(input: JobInput): Promise<JobResult> {
   const t0 = performance.now();
   const result = await quantizeModel(input.model, input.calibration, input.config, { onProgress: (stage, d, t) => input.onProgress?.(stage, d, t) });
-  const onnx = exportModel(result.quantized);
+  const integer = createIntegerExecutor(result.quantized);
+  const format = input.format ?? 'qdq';
+  const onnx = format === 'qdq' ? exportModel(result.quantized) : exportQOperator(integer.lowering.model);
   const t1 = performance.now();
   const float = createExecutor(result.prepared, floatKernels());
   const simulated = createExecutor(result.quantized, simulatedKernels());
@@ -62,7 +72,8 @@ export async function runQuantizationJob(input: JobInput): Promise<JobResult> {
     const original = createExecutor(input.model, floatKernels());
     const f = await evaluate(original, input.evaluation, { onProgress: (d, t) => input.onProgress?.('evaluate float', d, t) });
     const s = await evaluate(simulated, input.evaluation, { onProgress: (d, t) => input.onProgress?.('evaluate simulated', d, t) });
-    evaluation = { samples: f.samples, float: f.top1, simulated: s.top1 };
+    const i = await evaluate(integer, input.evaluation, { onProgress: (d, t) => input.onProgress?.('evaluate integer', d, t) });
+    evaluation = { samples: f.samples, float: f.top1, simulated: s.top1, integer: i.top1 };
   }
   const t2 = performance.now();
   const summary: JobSummary = {
@@ -70,6 +81,8 @@ export async function runQuantizationJob(input: JobInput): Promise<JobResult> {
     calibration: { samples: result.calibration.samples, skipped: result.calibration.skipped },
     preparation: result.changes,
     ...(evaluation ? { eval: evaluation } : {}),
+    integer: loweringSummary(integer.lowering),
+    format,
     sizes: { float: input.modelBytes, quantized: onnx.length },
     layers,
     accumulatorRisks: accumulatorRisks(result.prepared, result.plan),

@@ -23,7 +23,11 @@ test('quantize --json: output, eval {float, simulated}, layers with range/SQNR/c
     const json = JSON.parse(r.stdout);
     assert.equal(json.output, out);
     assert.equal(json.eval.samples, 100);
-    assert.ok(json.eval.float > 0.9 && json.eval.simulated > 0.9);
+    assert.ok(json.eval.float > 0.9 && json.eval.simulated > 0.9 && json.eval.integer > 0.9);
+    assert.deepEqual(json.integer.float_nodes, []);
+    assert.equal(json.format, 'qdq');
+    // The quantized model keeps the original's preprocessing sidecar.
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'q.json'), 'utf8')), JSON.parse(readFileSync('models/mnist-8.json', 'utf8')));
     assert.ok(json.layers.length > 0);
     for (const l of json.layers) {
       assert.equal(typeof l.tensor, 'string');
@@ -42,6 +46,23 @@ test('quantize --json: output, eval {float, simulated}, layers with range/SQNR/c
     assert.equal(again.status, 2);
     assert.match(again.stderr, /exists; pass --force/);
     assert.equal(again.stderr.trim().split('\n').length, 1);
+    // QOperator form, then evaluated by each engine.
+    const qop = join(dir, 'qop.onnx');
+    const q = quantkit('quantize', 'models/mnist-8.onnx', '--calib', CALIB, '--calib-limit', '50', '--format', 'qoperator', '-o', qop);
+    assert.equal(q.status, 0, q.stderr);
+    assert.ok(importModel(readFileSync(qop)).graph.nodes.some((n) => n.opType === 'QLinearConv'));
+    const run = quantkit('eval', qop, '--data', T10K, '--limit', '50', '--json');
+    assert.equal(run.status, 0, run.stderr);
+    const integer = JSON.parse(run.stdout);
+    assert.equal(integer.engine, 'integer');
+    assert.equal(integer.samples, 50);
+    // The QDQ model of the first run: simulated (fake-quant) and integer engines agree.
+    const simulated = JSON.parse(quantkit('eval', out, '--data', T10K, '--limit', '50', '--engine', 'simulated', '--json').stdout);
+    const integerQdq = JSON.parse(quantkit('eval', out, '--data', T10K, '--limit', '50', '--engine', 'integer', '--json').stdout);
+    assert.ok(Math.abs(simulated.top1 - integerQdq.top1) <= 0.02);
+    const float = quantkit('eval', qop, '--data', T10K, '--limit', '5', '--engine', 'float');
+    assert.equal(float.status, 2);
+    assert.match(float.stderr, /no kernel for .*QLinearConv/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,15 +1,23 @@
 /** `quantkit eval <model.onnx> --data <path>`: top-1 accuracy over a labelled dataset. */
 import type { Command } from 'commander';
 import { evaluate } from '../../eval/evaluate.ts';
-import { createExecutor } from '../../runtime/executor.ts';
+import { quantizedForm } from '../../onnx/qoperator/import.ts';
+import { createExecutor, type Executor } from '../../runtime/executor.ts';
+import { prepareQuantizedModel } from '../../runtime/integer/load.ts';
+import { integerKernels } from '../../runtime/kernels/integer/register.ts';
 import { floatKernels } from '../../runtime/kernels/float/register.ts';
+import { simulatedKernels } from '../../runtime/kernels/simulated/register.ts';
+import type { Model } from '../../ir/graph.ts';
 import { openCommandDataset } from '../dataset.ts';
 import { loadModel } from '../files.ts';
 import { percent, printJson } from '../format.ts';
-import { positiveInt } from '../options.ts';
+import { oneOf, positiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
+type Engine = 'auto' | 'float' | 'simulated' | 'integer';
+
 interface EvalOptions {
+  engine: Engine;
   data: string;
   limit?: number;
   batchSize: number;
@@ -23,21 +31,32 @@ export function evalCommand(program: Command): void {
     .argument('<model>', 'ONNX model file (preprocessing from <model>.json beside it, if present)')
     .requiredOption('--data <path>', 'IDX images file (labels found beside it), .npy samples, or a folder of class subfolders')
     .option('--limit <n>', 'evaluate only the first n samples', positiveInt('--limit'))
+    .option('--engine <engine>', 'auto (integer for quantized models, float otherwise), float, simulated (fake-quant, ONNX semantics) or integer', oneOf<Engine>('--engine', ['auto', 'float', 'simulated', 'integer']), 'auto')
     .option('--batch-size <n>', 'samples per run when the model allows batches', positiveInt('--batch-size'), 32)
     .option('--json', 'print one JSON object: {"samples", "top1", ...}')
-    .addHelpText('after', '\nExample:\n  quantkit eval models/mnist-8.onnx --data data/mnist/t10k-images-idx3-ubyte.gz --json')
+    .addHelpText('after', '\nExamples:\n  quantkit eval models/mnist-8.onnx --data data/mnist/t10k-images-idx3-ubyte.gz --json\n  quantkit eval out/mnist-8.int8.onnx --data data/mnist/t10k-images-idx3-ubyte.gz --engine integer')
     .action(async (path: string, options: EvalOptions) => {
       const loaded = loadModel(path);
       const dataset = await openCommandDataset(options.data, loaded.sidecar, options.limit);
-      const executor = createExecutor(loaded.model, floatKernels());
+      const { executor, engine, floatNodes } = executorFor(loaded.model, options.engine);
       const bar = progressBar('evaluating', !options.json);
       const start = performance.now();
       const result = await evaluate(executor, dataset, { batchSize: options.batchSize, onProgress: (done, total) => bar.update(done, total) });
       bar.stop();
       const seconds = (performance.now() - start) / 1000;
       if (options.json) {
-        return printJson({ model: path, data: options.data, engine: 'float', samples: result.samples, correct: result.correct, top1: result.top1, seconds });
+        return printJson({ model: path, data: options.data, engine, samples: result.samples, correct: result.correct, top1: result.top1, seconds, ...(floatNodes ? { float_nodes: floatNodes } : {}) });
       }
-      console.log(`${path} on ${options.data}: top-1 ${percent(result.top1)} (${result.correct}/${result.samples}), ${seconds.toFixed(1)} s`);
+      console.log(`${path} on ${options.data} (${engine}): top-1 ${percent(result.top1)} (${result.correct}/${result.samples}), ${seconds.toFixed(1)} s`);
+      if (floatNodes && floatNodes.length > 0) console.log(`run in float by the integer executor: ${floatNodes.join(', ')}`);
     });
+}
+
+/** The executor an engine means for this model; `auto` runs quantized models in integer arithmetic. */
+function executorFor(model: Model, requested: Engine): { executor: Executor; engine: Exclude<Engine, 'auto'>; floatNodes?: readonly string[] } {
+  const engine = requested === 'auto' ? (quantizedForm(model) === 'float' ? 'float' : 'integer') : requested;
+  if (engine === 'float') return { executor: createExecutor(model, floatKernels()), engine };
+  if (engine === 'simulated') return { executor: createExecutor(model, simulatedKernels()), engine };
+  const prepared = prepareQuantizedModel(model);
+  return { executor: createExecutor(prepared.model, integerKernels()), engine, floatNodes: prepared.lowering.floatNodes };
 }

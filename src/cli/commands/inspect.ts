@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import type { ValueInfo } from '../../ir/graph.ts';
 import { summarizeGraph } from '../../ir/summary.ts';
 import { formatShape } from '../../ir/tensor.ts';
-import { floatKernels } from '../../runtime/kernels/float/register.ts';
+import { quantizedForm } from '../../onnx/qoperator/import.ts';
+import { prepareQuantizedModel } from '../../runtime/integer/load.ts';
+import { simulatedKernels } from '../../runtime/kernels/simulated/register.ts';
+import { integerKernels } from '../../runtime/kernels/integer/register.ts';
 import { loadModel } from '../files.ts';
 import { printJson, table } from '../format.ts';
 
@@ -18,11 +21,14 @@ export function inspectCommand(program: Command): void {
       const loaded = loadModel(path);
       const { model, upgrades } = loaded;
       const summary = summarizeGraph(model.graph);
-      const registry = floatKernels();
+      const simulated = simulatedKernels();
+      const integer = integerKernels();
       const unsupported = summary.ops.map(([op]) => op).filter((op) => {
         const [domain, name] = op.includes('::') ? op.split('::') : ['', op];
-        return !registry.has(name, domain);
+        return !simulated.has(name, domain) && !integer.has(name, domain);
       });
+      const form = quantizedForm(model);
+      const lowering = form === 'float' || unsupported.length > 0 ? undefined : prepareQuantizedModel(model).lowering;
       const io = (v: ValueInfo) => ({ name: v.name, dtype: v.dtype ?? null, shape: v.shape ?? null });
       const result = {
         model: path,
@@ -39,6 +45,8 @@ export function inspectCommand(program: Command): void {
         parameterBytes: summary.parameterBytes,
         parametersByDtype: summary.parametersByDtype,
         upgrades: upgrades.map((u) => ({ node: u.node, op: u.opType, from: u.fromOpset, to: u.toOpset, change: u.change })),
+        quantized: form,
+        ...(lowering ? { integer: { floatNodes: lowering.floatNodes, fallbacks: lowering.fallbacks, overflowRisks: lowering.overflowRisks.map((r) => r.node) } } : {}),
       };
       if (options.json) return printJson(result);
       console.log(`${path}: ONNX IR ${result.irVersion}, opset ${[...model.opsets].map(([d, v]) => (d === '' ? `${v}` : `${d} ${v}`)).join(', ')}${result.producer ? `, made by ${result.producer}` : ''}, ${result.bytes} bytes`);
@@ -51,6 +59,12 @@ export function inspectCommand(program: Command): void {
       const dtypes = Object.entries(summary.parametersByDtype).map(([d, n]) => `${n} ${d}`).join(', ');
       console.log(`\nparameters: ${summary.parameters} (${summary.parameterBytes} bytes${dtypes ? `; ${dtypes}` : ''})`);
       if (unsupported.length > 0) console.log(`unsupported ops: ${unsupported.join(', ')}`);
+      if (form !== 'float') console.log(`\nquantized (${form} form)`);
+      if (lowering) {
+        if (lowering.fallbacks.length === 0) console.log('integer executor: every layer runs in integer arithmetic');
+        for (const f of lowering.fallbacks) console.log(`integer executor runs ${f.node} (${f.opType}) in float: ${f.reason}`);
+        for (const r of lowering.overflowRisks) console.log(`warning: ${r.node} could overflow its int32 accumulator (bound ${r.bound.toExponential(2)})`);
+      }
       if (upgrades.length > 0) {
         console.log(`\nupgraded from opset ${upgrades[0].fromOpset} on import:`);
         for (const u of upgrades) console.log(`  ${u.node} (${u.opType}): ${u.change}`);

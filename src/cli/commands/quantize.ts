@@ -6,7 +6,7 @@ import { runQuantizationJob, type JobSummary } from '../../ptq/job.ts';
 import type { Granularity } from '../../quant/granularity.ts';
 import type { QuantScheme } from '../../quant/params.ts';
 import { openCommandDataset } from '../dataset.ts';
-import { loadModel, writeOutput } from '../files.ts';
+import { loadModel, sidecarPath, writeOutput } from '../files.ts';
 import { formatBytes, percent, printJson, table } from '../format.ts';
 import { intInRange, numberIn, oneOf, positiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
@@ -30,6 +30,7 @@ interface QuantizeOptions {
   evalLimit?: number;
   skipNonfinite?: boolean;
   reduceRange?: boolean;
+  format: 'qdq' | 'qoperator';
   force?: boolean;
   json?: boolean;
 }
@@ -54,6 +55,7 @@ export function quantizeCommand(program: Command): void {
     .option('--activation-scheme <s>', `activation scheme: ${SCHEMES.join(', ')}`, oneOf('--activation-scheme', SCHEMES), 'asymmetric')
     .option('--signed-activations', 'store activations as int instead of uint (needed by symmetric activation schemes)')
     .option('--exclude <names...>', 'node names or op types to keep in float', [])
+    .option('--format <form>', 'qdq (QuantizeLinear/DequantizeLinear around float ops) or qoperator (QLinearConv, QGemm, ...)', oneOf('--format', ['qdq', 'qoperator'] as const), 'qdq')
     .option('--plan <path>', 'also write the quantization plan (scales, zero points, ranges) as JSON')
     .option('--eval <path>', 'labelled data to report float vs simulated top-1 on')
     .option('--eval-limit <n>', 'evaluate only the first n samples', positiveInt('--eval-limit'))
@@ -96,6 +98,7 @@ Examples:
         calibration,
         ...(evaluation ? { evaluation } : {}),
         config,
+        format: options.format,
         onProgress: (stage, done, total) => {
           let bar = bars.get(stage);
           if (bar === undefined) {
@@ -108,6 +111,8 @@ Examples:
       });
       for (const b of bars.values()) b.stop();
       writeOutput(options.output, job.onnx, { force: options.force === true, inputs: [path] });
+      // The quantized model takes the same input: its sidecar goes with it.
+      if (loaded.sidecar) writeOutput(sidecarPath(options.output), `${JSON.stringify(loaded.sidecar, null, 2)}\n`, { force: options.force === true, inputs: [path, sidecarPath(path)] });
       if (options.plan) writeOutput(options.plan, `${JSON.stringify(job.summary.plan, null, 2)}\n`, { force: options.force === true, inputs: [path] });
       if (options.json) return printJson(jsonSummary(options.output, job.summary));
       printSummary(path, options.output, job.summary);
@@ -121,11 +126,13 @@ Examples:
 export function jsonSummary(output: string, s: JobSummary): Record<string, unknown> {
   return {
     output,
-    ...(s.eval ? { eval: { samples: s.eval.samples, float: s.eval.float, simulated: s.eval.simulated } } : {}),
+    ...(s.eval ? { eval: { samples: s.eval.samples, float: s.eval.float, simulated: s.eval.simulated, integer: s.eval.integer } } : {}),
     layers: s.layers.map((l) => ({ tensor: l.tensor, range: l.range, sqnr_db: l.sqnrDb, clipped_fraction: l.clippedFraction, bits: l.bits, scale: l.scale, zero_point: l.zeroPoint })),
     sizes: s.sizes,
     calibration: s.calibration,
     accumulator_risks: s.accumulatorRisks,
+    format: s.format,
+    integer: { float_nodes: s.integer.floatNodes, fallbacks: s.integer.fallbacks, accumulators: s.integer.accumulators, notes: s.integer.notes },
     config: s.config,
     preparation: s.preparation,
     float_nodes: s.plan.floatNodes,
@@ -143,13 +150,15 @@ export function printSummary(input: string, output: string, s: JobSummary): void
     console.log(table(['', 'top-1', 'Δ vs float'], [
       ['float (FP32)', percent(s.eval.float), ''],
       ['simulated (fake-quant)', percent(s.eval.simulated), `${((s.eval.simulated - s.eval.float) * 100).toFixed(2)} pts`],
+      ['integer-only', percent(s.eval.integer), `${((s.eval.integer - s.eval.float) * 100).toFixed(2)} pts`],
     ]));
     console.log(`(${s.eval.samples} samples)`);
   }
   console.log('');
   console.log(table(['tensor', 'bits', 'range', 'SQNR dB', 'clipped'], s.layers.map((l) => [l.tensor, String(l.bits), `[${l.range[0].toPrecision(4)}, ${l.range[1].toPrecision(4)}]`, l.sqnrDb.toFixed(1), percent(l.clippedFraction, 3)])));
   console.log(`\nsize: ${formatBytes(s.sizes.float)} float → ${formatBytes(s.sizes.quantized)} quantized; ${s.seconds.quantize.toFixed(1)} s to quantize, ${s.seconds.evaluate.toFixed(1)} s to evaluate`);
-  if (s.plan.floatNodes.length > 0) console.log(`left in float: ${s.plan.floatNodes.join(', ')}`);
+  if (s.plan.floatNodes.length > 0) console.log(`not quantized: ${s.plan.floatNodes.join(', ')}`);
+  for (const f of s.integer.fallbacks) console.log(`integer execution runs ${f.node} (${f.opType}) in float: ${f.reason}`);
   for (const r of s.accumulatorRisks) {
     console.log(`warning: ${r.node} sums ${r.k} products; its int32 accumulator could reach ${r.bound.toExponential(2)} > 2^31 in integer execution (try --reduce-range or fewer bits)`);
   }

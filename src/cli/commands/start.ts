@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runQuantizationJob } from '../../ptq/job.ts';
 import { openCommandDataset } from '../dataset.ts';
-import { loadModel, writeOutput } from '../files.ts';
+import { loadModel, sidecarPath, writeOutput } from '../files.ts';
 import { printJson } from '../format.ts';
 import { progressBar } from '../progress.ts';
 import { jsonSummary, printSummary } from './quantize.ts';
@@ -21,7 +21,7 @@ export const DEFAULT_JOB = {
   calibration: join(ROOT, 'data/mnist/calib-images-idx3-ubyte.gz'),
   evaluation: join(ROOT, 'data/mnist/t10k-images-idx3-ubyte.gz'),
   output: join(ROOT, 'out/mnist-8.int8.onnx'),
-  summary: join(ROOT, 'out/mnist-8.int8.json'),
+  summary: join(ROOT, 'out/mnist-8.int8.summary.json'),
 };
 
 export function startCommand(program: Command): void {
@@ -54,10 +54,11 @@ export function startCommand(program: Command): void {
       mkdirSync(dirname(DEFAULT_JOB.output), { recursive: true });
       // out/ holds this command's own results: each run replaces them (atomically).
       writeOutput(DEFAULT_JOB.output, job.onnx, { force: true, inputs: [DEFAULT_JOB.model] });
+      if (loaded.sidecar) writeOutput(sidecarPath(DEFAULT_JOB.output), `${JSON.stringify(loaded.sidecar, null, 2)}\n`, { force: true });
       const json = jsonSummary(DEFAULT_JOB.output, job.summary);
       writeOutput(DEFAULT_JOB.summary, `${JSON.stringify(json, null, 2)}\n`, { force: true });
       if (options.json) return printJson(json);
       printSummary('models/mnist-8.onnx', 'out/mnist-8.int8.onnx', job.summary);
-      console.log(`summary: out/mnist-8.int8.json; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      console.log(`summary: out/mnist-8.int8.summary.json; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
     });
 }

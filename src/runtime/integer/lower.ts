@@ -15,6 +15,7 @@ import { isFloat } from '../../ir/dtype.ts';
 import type { Graph, Model, Node } from '../../ir/graph.ts';
 import { removeDeadNodes } from '../../ir/passes/dead-nodes.ts';
 import { inferShapes } from '../../ir/shape-inference.ts';
+import { isIntegerOp } from '../../onnx/qoperator/import.ts';
 import type { AccumulatorBound } from './accumulator.ts';
 import { LoweringContext, MICROSOFT, QUANTKIT, type LoweredNode, type Lowering } from './context.ts';
 import { PATTERNS } from './patterns/index.ts';
@@ -82,7 +83,8 @@ export function lowerToInteger(model: Model, options: LowerOptions = {}): Intege
   const accumulators: AccumulatorBound[] = [];
   const notes: string[] = [];
   for (const node of graph.nodes) {
-    if (ctx.absorbed.has(node) || isQdqNode(node) || !computesInFloat(index, node)) continue;
+    // Ops already in integer form (a QOperator model) read float scales but compute in integers.
+    if (ctx.absorbed.has(node) || isQdqNode(node) || isIntegerOp(node) || !computesInFloat(index, node)) continue;
     const pattern = node.domain === '' ? PATTERNS.get(node.opType) : undefined;
     const result = keepFloat.has(node.name) || keepFloat.has(node.opType)
       ? fail<Lowering>('kept in float by request')
