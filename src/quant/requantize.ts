@@ -1,11 +1,13 @@
 /**
  * Integer requantization (docs/QUANTIZATION.md §6): an int32 accumulator of scale s_in·s_w
  * becomes an integer of scale s_out and zero point z_out through a fixed-point multiplier,
- * q = clamp(z_out + multiplyByQuantizedMultiplier(acc, M0, shift), qmin', qmax'), eq. (18).
- * Per tensor (one multiplier) or per output channel (one per index of an axis).
+ * q = clamp(z_out + multiplyByQuantizedMultiplier(acc, M0, shift), qmin', qmax'), eq. (18), with
+ * the accumulator headroom of eq. (18a) (output-stage.ts, the one implementation every integer
+ * kernel uses). Per tensor (one multiplier) or per output channel (one per index of an axis).
  */
 import { RangeArgumentError } from '../errors.ts';
-import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../numeric/fixedpoint.ts';
+import { quantizeMultiplier } from '../numeric/fixedpoint.ts';
+import { outputStage, requantizeOne } from './output-stage.ts';
 import { elementCount, scaleLayout } from './layout.ts';
 import { validateParams } from './params.ts';
 import type { QRange, QuantParams } from './params.ts';
@@ -44,10 +46,9 @@ export function requantizeMultipliers(inputScale: number, weightScales: number |
   return { multiplier, shift };
 }
 
-/** One accumulator: clamp(zeroPoint + multiplyByQuantizedMultiplier(acc, multiplier, shift), qmin, qmax). eq. (18) */
+/** One accumulator through the output stage (eqs. (18), (18a)): clamp(zeroPoint + acc·M, qmin, qmax) in fixed point. */
 export function requantizeValue(acc: number, multiplier: number, shift: number, zeroPoint: number, qmin: number, qmax: number): number {
-  const v = zeroPoint + multiplyByQuantizedMultiplier(acc, multiplier, shift);
-  return v < qmin ? qmin : v > qmax ? qmax : v;
+  return requantizeOne(outputStage({ multiplier: [multiplier], shift: [shift] }, zeroPoint, qmin, qmax), 0, acc);
 }
 
 /**
@@ -94,18 +95,13 @@ export function requantize(acc: Int32Array, shape: readonly number[], multiplier
     qmin = clamp.qmin;
     qmax = clamp.qmax;
   }
-  const zeroPoint = output.zeroPoint[0];
+  const stage = outputStage(multipliers, output.zeroPoint[0], qmin, qmax);
   const out = quantizedArrayFor(size, output);
   const { outer, channels, inner } = layout;
   let i = 0;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {
-      const m = multiplier[c]; // per tensor: one channel
-      const n = shift[c];
-      for (let k = 0; k < inner; k++, i++) {
-        const v = zeroPoint + multiplyByQuantizedMultiplier(acc[i], m, n); // eq. (18)
-        out[i] = v < qmin ? qmin : v > qmax ? qmax : v;
-      }
+      for (let k = 0; k < inner; k++, i++) out[i] = requantizeOne(stage, c, acc[i]); // per tensor: one channel
     }
   }
   return out;

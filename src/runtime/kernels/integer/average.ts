@@ -14,7 +14,7 @@
  */
 import { quantizeMultiplier } from '../../../numeric/fixedpoint.ts';
 import { roundHalfToEven } from '../../../numeric/rounding.ts';
-import { outputStage, requantizeOne, type OutputStage } from './output-stage.ts';
+import { outputStage, requantizeOne, type OutputStage } from '../../../quant/output-stage.ts';
 
 export interface AverageScale {
   readonly sameScale: boolean;

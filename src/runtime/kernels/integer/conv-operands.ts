@@ -5,7 +5,7 @@
 import type { ConvDims } from '../float/conv.ts';
 import type { Window } from '../float/window.ts';
 import type { IntegerArray } from './igemm.ts';
-import type { OutputStage } from './output-stage.ts';
+import type { OutputStage } from '../../../quant/output-stage.ts';
 
 /**
  * x (N × C × input) with zero point xZero, w (M × C/group × kernel) with zero points wZero

@@ -8,7 +8,7 @@
  */
 import { strideRange } from '../float/window.ts';
 import { convSizes, type ConvOperands } from './conv-operands.ts';
-import { requantizeRows, type QuantizedOutput } from './output-stage.ts';
+import { requantizeRows, type QuantizedOutput } from '../../../quant/output-stage.ts';
 
 /** y (N × M × output) of the depthwise convolution `op`. */
 export function depthwiseConv(op: ConvOperands, y: QuantizedOutput): void {

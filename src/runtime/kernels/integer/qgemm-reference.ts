@@ -4,7 +4,7 @@
  * the output stage of its column (eq. (18)) or the float boundary, docs/QUANTIZATION.md
  * eqs. (10), (13). Same signature as `qgemmImpl`, which must agree with it exactly.
  */
-import { requantizeOne, type QuantizedOutput } from './output-stage.ts';
+import { requantizeOne, type QuantizedOutput } from '../../../quant/output-stage.ts';
 import type { GemmOperands, GemmOutput } from './qgemm.ts';
 
 /** y (m × n) of the QGemm `op`, by plain loops. */

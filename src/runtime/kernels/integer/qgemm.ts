@@ -25,7 +25,7 @@ import { namingNode } from '../quant/quant-io.ts';
 import { checkAccumulatorBound, maxCentered, maxCenteredOfType } from './accumulator-bound.ts';
 import { denseView, igemmPackedB, packB, type MatrixView, type PackedOperand } from './igemm.ts';
 import { checkInputCount, dtypeRange, integerInput, outputZeroPoint, requireChannels, scaleValues, tensorScale, zeroPointValues } from './operands.ts';
-import { outputStage, requantizeColumns, type OutputStage, type QuantizedOutput } from './output-stage.ts';
+import { outputStage, requantizeColumns, type OutputStage, type QuantizedOutput } from '../../../quant/output-stage.ts';
 import { prepared } from './prepare-cache.ts';
 
 /** An int32 matrix broadcast to M × N along its size-1 axes. */

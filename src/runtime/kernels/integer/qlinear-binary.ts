@@ -30,7 +30,7 @@ import { nodeLabel } from '../float/node-io.ts';
 import { namingNode } from '../quant/quant-io.ts';
 import { maxCenteredOfType } from './accumulator-bound.ts';
 import { checkInputCount, dtypeRange, integerInput, tensorScale, zeroPointValues } from './operands.ts';
-import { outputStage, requantizeOne, type OutputStage } from './output-stage.ts';
+import { outputStage, requantizeOne, type OutputStage } from '../../../quant/output-stage.ts';
 import { prepared } from './prepare-cache.ts';
 
 /** The per-node constants of a QLinearAdd or QLinearMul; `combine` maps one pair of inputs to the output. */

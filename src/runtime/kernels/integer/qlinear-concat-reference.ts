@@ -6,7 +6,7 @@
  */
 import { normalizeAxis } from '../float/node-io.ts';
 import { tensor, type Tensor } from '../../../ir/tensor.ts';
-import { requantizeOne } from './output-stage.ts';
+import { requantizeOne } from '../../../quant/output-stage.ts';
 import type { ConcatPart } from './qlinear-concat.ts';
 
 /** The inputs requantized to Y and joined along `axis`, element by element. */

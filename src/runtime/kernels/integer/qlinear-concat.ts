@@ -18,7 +18,7 @@ import { concatImpl } from '../float/concat-split.ts';
 import { nodeLabel } from '../float/node-io.ts';
 import { namingNode } from '../quant/quant-io.ts';
 import { checkInputCount, dtypeRange, integerInput, outputZeroPoint, tensorScale, zeroPointValues } from './operands.ts';
-import { outputStage, requantizeRows, type OutputStage, type QuantizedOutput } from './output-stage.ts';
+import { outputStage, requantizeRows, type OutputStage, type QuantizedOutput } from '../../../quant/output-stage.ts';
 import { prepared } from './prepare-cache.ts';
 
 /** How input i reaches Y: unchanged (undefined) or through its zero point and an output stage. */

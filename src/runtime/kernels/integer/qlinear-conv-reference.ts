@@ -6,7 +6,7 @@
  * must agree with it exactly; slow, kept for checking and for readers.
  */
 import type { ConvOperands } from './conv-operands.ts';
-import { requantizeOne, type QuantizedOutput } from './output-stage.ts';
+import { requantizeOne, type QuantizedOutput } from '../../../quant/output-stage.ts';
 
 /** y (N × M × output) of the quantized convolution `op`, by plain loops. */
 export function qlinearConvReference(op: ConvOperands, y: QuantizedOutput): void {

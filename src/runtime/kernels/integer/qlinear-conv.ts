@@ -32,7 +32,7 @@ import { depthwiseConv } from './depthwise.ts';
 import { correctZeroPoints, denseView, igemmPacked, packA, packB, type PackedOperand } from './igemm.ts';
 import { packIm2col } from './im2col-pack.ts';
 import { checkInputCount, dtypeRange, integerInput, type IntegerTensor, outputZeroPoint, requireChannels, scaleValues, tensorScale, zeroPointValues } from './operands.ts';
-import { outputStage, requantizeRows, type OutputStage, type QuantizedOutput } from './output-stage.ts';
+import { outputStage, requantizeRows, type OutputStage, type QuantizedOutput } from '../../../quant/output-stage.ts';
 import { prepared } from './prepare-cache.ts';
 
 /** True when the convolution takes the depthwise direct path. */

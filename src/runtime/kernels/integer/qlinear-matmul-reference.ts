@@ -7,7 +7,7 @@
  */
 import { shapeSize } from '../../../ir/tensor.ts';
 import type { MatMulOperands } from './qlinear-matmul.ts';
-import { requantizeOne, type QuantizedOutput } from './output-stage.ts';
+import { requantizeOne, type QuantizedOutput } from '../../../quant/output-stage.ts';
 
 /** y (row-major plan.outShape) of the quantized product `op`, by plain loops. */
 export function qlinearMatMulReference(op: MatMulOperands, y: QuantizedOutput): void {

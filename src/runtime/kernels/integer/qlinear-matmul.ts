@@ -23,7 +23,7 @@ import { namingNode } from '../quant/quant-io.ts';
 import { checkAccumulatorBound, maxCentered, maxCenteredOfType } from './accumulator-bound.ts';
 import { denseView, igemm, igemmPackedB, packB, type IntegerArray, type PackedOperand } from './igemm.ts';
 import { checkInputCount, dtypeRange, integerInput, outputZeroPoint, requireChannels, scaleValues, tensorScale, zeroPointValues } from './operands.ts';
-import { outputStage, requantizeColumns, type OutputStage, type QuantizedOutput } from './output-stage.ts';
+import { outputStage, requantizeColumns, type OutputStage, type QuantizedOutput } from '../../../quant/output-stage.ts';
 import { prepared } from './prepare-cache.ts';
 
 /** a and b (row-major, shapes of `plan`) with their zero points, and the output stage (per tensor or per column). */

@@ -8,7 +8,7 @@
 import type { Window } from '../float/window.ts';
 import { averageOne, type AverageScale } from './average.ts';
 import type { IntegerArray } from './igemm.ts';
-import type { QuantizedOutput } from './output-stage.ts';
+import type { QuantizedOutput } from '../../../quant/output-stage.ts';
 
 /** The average pooling of `planes` planes of x into y, tap by tap. */
 export function qlinearAveragePoolReference(x: IntegerArray, xZero: number, planes: number, window: Window, countIncludePad: boolean, scale: AverageScale, y: QuantizedOutput): void {

@@ -24,7 +24,7 @@ import { outputSpatialShape, poolWindow, strideRange, tapRanges, type Window } f
 import { averageOne, averageScale, type AverageScale } from './average.ts';
 import type { IntegerArray } from './igemm.ts';
 import { checkInputCount, dtypeRange, integerInput, tensorScale, zeroPointValues, type IntegerTensor } from './operands.ts';
-import type { QuantizedOutput } from './output-stage.ts';
+import type { QuantizedOutput } from '../../../quant/output-stage.ts';
 
 /** Per output position along `axis`: the taps inside the padded input (count_include_pad). */
 export function paddedTapCounts(window: Window, axis: number): Int32Array {

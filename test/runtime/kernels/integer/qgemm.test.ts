@@ -6,7 +6,7 @@ import type { Attribute } from '../../../../src/ir/graph.ts';
 import type { Tensor } from '../../../../src/ir/tensor.ts';
 import { requantizeMultipliers } from '../../../../src/quant/requantize.ts';
 import { denseView } from '../../../../src/runtime/kernels/integer/igemm.ts';
-import { outputStage } from '../../../../src/runtime/kernels/integer/output-stage.ts';
+import { outputStage } from '../../../../src/quant/output-stage.ts';
 import { qgemmImpl, type GemmOperands, type GemmOutput } from '../../../../src/runtime/kernels/integer/qgemm.ts';
 import { qgemmReference } from '../../../../src/runtime/kernels/integer/qgemm-reference.ts';
 import { float, int, make, Rng } from '../float/kernel-test-utils.ts';

@@ -8,7 +8,7 @@ import { requantizeMultipliers } from '../../../../src/quant/requantize.ts';
 import { convDims } from '../../../../src/runtime/kernels/float/conv.ts';
 import { convWindow } from '../../../../src/runtime/kernels/float/window.ts';
 import type { ConvOperands } from '../../../../src/runtime/kernels/integer/conv-operands.ts';
-import { outputStage } from '../../../../src/runtime/kernels/integer/output-stage.ts';
+import { outputStage } from '../../../../src/quant/output-stage.ts';
 import { isDepthwise, qlinearConvImpl } from '../../../../src/runtime/kernels/integer/qlinear-conv.ts';
 import { qlinearConvReference } from '../../../../src/runtime/kernels/integer/qlinear-conv-reference.ts';
 import { int, ints, make, Rng, size, str } from '../float/kernel-test-utils.ts';

@@ -5,7 +5,7 @@ import type { DType } from '../../../../src/ir/dtype.ts';
 import type { Tensor } from '../../../../src/ir/tensor.ts';
 import { requantizeMultipliers } from '../../../../src/quant/requantize.ts';
 import { planMatMul } from '../../../../src/runtime/kernels/float/matmul.ts';
-import { outputStage } from '../../../../src/runtime/kernels/integer/output-stage.ts';
+import { outputStage } from '../../../../src/quant/output-stage.ts';
 import { qlinearMatMulImpl, type MatMulOperands } from '../../../../src/runtime/kernels/integer/qlinear-matmul.ts';
 import { qlinearMatMulReference } from '../../../../src/runtime/kernels/integer/qlinear-matmul-reference.ts';
 import { make, Rng, size } from '../float/kernel-test-utils.ts';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { multiplyByQuantizedMultiplier } from '../../../../src/numeric/fixedpoint.ts';
-import { outputStage, requantizeColumns, requantizeOne, requantizeRows } from '../../../../src/runtime/kernels/integer/output-stage.ts';
-import { Rng } from '../float/kernel-test-utils.ts';
-import { clamp, compareWithExact } from './integer-test-utils.ts';
+import { multiplyByQuantizedMultiplier } from '../../src/numeric/fixedpoint.ts';
+import { outputStage, requantizeColumns, requantizeOne, requantizeRows } from '../../src/quant/output-stage.ts';
+import { Rng } from '../runtime/kernels/float/kernel-test-utils.ts';
+import { clamp, compareWithExact } from '../runtime/kernels/integer/integer-test-utils.ts';
 
 /** acc·M0·2^(shift − 31) in exact rational arithmetic (BigInt), as a float64 (enough to see ties). */
 function exactProduct(acc: number, m0: number, shift: number): number {

@@ -21,7 +21,7 @@
  * by the headroom bits). requantizeOne is the scalar definition; the loops below are the same
  * arithmetic over rows and columns of an accumulator matrix.
  */
-import { multiplyByQuantizedMultiplier } from '../../../numeric/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier } from '../numeric/fixedpoint.ts';
 
 const INT32_MAX = 2147483647;
 
