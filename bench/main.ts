@@ -6,9 +6,11 @@
  */
 import { renderRows, speedRatio, type BenchSection } from './lib/report.ts';
 import { currentLoad, machineInfo } from './lib/timing.ts';
+import { calibrationSection } from './sections/calibration.ts';
 import { floatSection } from './sections/float.ts';
+import { quantizedSection } from './sections/quantized.ts';
 
-const SECTIONS: readonly BenchSection[] = [floatSection];
+const SECTIONS: readonly BenchSection[] = [floatSection, quantizedSection, calibrationSection];
 
 interface Options {
   json: boolean;

@@ -14,9 +14,7 @@
  *     convolution against im2col + sgemm, the path it replaced — the evidence for conv.ts's choice.
  */
 import { readFileSync } from 'node:fs';
-import { openDataset } from '../../src/data/node/open-dataset.ts';
-import { limitDataset, type Dataset } from '../../src/data/dataset.ts';
-import { parseSidecar } from '../../src/data/sidecar.ts';
+import { limitDataset } from '../../src/data/dataset.ts';
 import { evaluate } from '../../src/eval/evaluate.ts';
 import { loadModelFile } from '../../src/node/load-model.ts';
 import { seededRandom } from '../../src/numeric/rounding.ts';
@@ -29,64 +27,20 @@ import { im2col } from '../../src/runtime/kernels/float/im2col.ts';
 import { floatKernels } from '../../src/runtime/kernels/float/register.ts';
 import { sgemm } from '../../src/runtime/kernels/float/sgemm.ts';
 import type { Window } from '../../src/runtime/kernels/float/window.ts';
+import { loadMnist, MNIST_MODEL, mnistRow, ortPass, type Mnist } from '../lib/mnist.ts';
 import { createRunner, ENGINE_NAMES, matMulModel, type OrtEngine } from '../lib/onnxruntime.ts';
 import type { BenchRow, BenchSection } from '../lib/report.ts';
 import { bestOf, bestOfInterleaved } from '../lib/timing.ts';
 
-const MODEL = 'models/mnist-8.onnx';
-const IMAGES = 'data/mnist/t10k-images-idx3-ubyte.gz';
 const QUANTKIT = 'quantkit float';
 /** Full passes over t10k per engine (the best counts), after a warm-up of WARMUP images. */
 const PASSES = 3;
 const WARMUP = 500;
 
-interface Mnist {
-  readonly dataset: Dataset;
-  readonly images: Float32Array;
-  readonly labels: Int32Array;
-  readonly count: number;
-}
-
-async function loadMnist(): Promise<Mnist> {
-  const sidecar = parseSidecar(readFileSync('models/mnist-8.json', 'utf8'));
-  const dataset = await openDataset(IMAGES, sidecar.preprocess === undefined ? {} : { preprocess: sidecar.preprocess });
-  const parts: Float32Array[] = [];
-  const labels: number[] = [];
-  for await (const batch of dataset.batches(1000)) {
-    parts.push(batch.input.data as Float32Array);
-    labels.push(...(batch.labels ?? []));
-  }
-  const images = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    images.set(part, offset);
-    offset += part.length;
-  }
-  return { dataset, images, labels: Int32Array.from(labels), count: labels.length };
-}
-
-function argmax(row: Float32Array): number {
-  let best = 0;
-  for (let c = 1; c < row.length; c++) if (row[c] > row[best]) best = c;
-  return best;
-}
-
-function mnistRow(engine: string, ms: number, count: number, top1: number, baseline = false): BenchRow {
-  return {
-    workload: `mnist-8 t10k, ${count.toLocaleString('en-US')} images, batch 1`,
-    engine,
-    value: ms / 1000,
-    unit: 's',
-    higherIsBetter: false,
-    ...(baseline ? { baseline } : {}),
-    note: `${((ms * 1000) / count).toFixed(0)} µs/image, top-1 ${top1.toFixed(4)}`,
-  };
-}
-
 async function mnistRows(mnist: Mnist): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
 
-  const executor = createExecutor(loadModelFile(MODEL), floatKernels());
+  const executor = createExecutor(loadModelFile(MNIST_MODEL), floatKernels());
   await evaluate(executor, limitDataset(mnist.dataset, WARMUP));
   let top1 = 0;
   const quantkitMs = await bestOf(PASSES, async () => {
@@ -94,17 +48,10 @@ async function mnistRows(mnist: Mnist): Promise<BenchRow[]> {
   }, 0);
   rows.push(mnistRow(QUANTKIT, quantkitMs, mnist.count, top1, true));
 
-  const bytes = readFileSync(MODEL);
+  const bytes = readFileSync(MNIST_MODEL);
   for (const engine of ['web', 'node'] as OrtEngine[]) {
     const runner = await createRunner(engine, bytes);
-    const pass = async (count: number): Promise<number> => {
-      let correct = 0;
-      for (let i = 0; i < count; i++) {
-        const logits = await runner.run({ Input3: { data: mnist.images.subarray(i * 784, (i + 1) * 784), dims: [1, 1, 28, 28] } });
-        if (argmax(logits) === mnist.labels[i]) correct++;
-      }
-      return correct / count;
-    };
+    const pass = (count: number) => ortPass(runner, mnist, count);
     await pass(WARMUP);
     let engineTop1 = 0;
     const ms = await bestOf(PASSES, async () => {
@@ -122,7 +69,7 @@ async function mnistRows(mnist: Mnist): Promise<BenchRow[]> {
  * the full evaluation is the executor's and evaluate()'s own per-image work.
  */
 async function mnistNodeRows(mnist: Mnist): Promise<BenchRow[]> {
-  const model = loadModelFile(MODEL);
+  const model = loadModelFile(MNIST_MODEL);
   const float = floatKernels();
   const nodes = model.graph.nodes;
   const spent = new Map(nodes.map((node) => [node, 0]));
