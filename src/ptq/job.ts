@@ -6,6 +6,7 @@
 import type { Dataset } from '../data/dataset.ts';
 import { evaluate } from '../eval/evaluate.ts';
 import type { Model } from '../ir/graph.ts';
+import { summarizeGraph } from '../ir/summary.ts';
 import { exportModel } from '../onnx/export.ts';
 import { exportQOperator } from '../onnx/qoperator/export.ts';
 import { createIntegerExecutor } from '../runtime/integer/executor.ts';
@@ -42,7 +43,8 @@ export interface JobSummary {
   /** How the integer executor runs the model: nodes left in float (and why), int32 accumulator bounds. */
   readonly integer: ReturnType<typeof loweringSummary>;
   readonly format: 'qdq' | 'qoperator';
-  readonly sizes: { readonly float: number; readonly quantized: number };
+  /** File bytes, and the bytes of the weight tensors alone (sub-byte types packed, as in the file). */
+  readonly sizes: { readonly float: number; readonly quantized: number; readonly weights: { readonly float: number; readonly quantized: number } };
   readonly layers: readonly LayerReport[];
   /** Layers whose int32 accumulator could overflow in integer execution (use reduceRange or fewer bits). */
   readonly accumulatorRisks: readonly AccumulatorRisk[];
@@ -83,7 +85,11 @@ export async function runQuantizationJob(input: JobInput): Promise<JobResult> {
     ...(evaluation ? { eval: evaluation } : {}),
     integer: loweringSummary(integer.lowering),
     format,
-    sizes: { float: input.modelBytes, quantized: onnx.length },
+    sizes: {
+      float: input.modelBytes,
+      quantized: onnx.length,
+      weights: { float: summarizeGraph(input.model.graph).parameterBytes, quantized: summarizeGraph(result.quantized.graph).parameterBytes },
+    },
     layers,
     accumulatorRisks: accumulatorRisks(result.prepared, result.plan),
     plan: planToJSON(result.plan),

@@ -46,6 +46,11 @@ test('the job summary: float vs simulated top-1, per-tensor SQNR, sizes, and a p
   assert.ok(Math.abs(summary.eval.float - summary.eval.simulated) <= 0.01, JSON.stringify(summary.eval));
   assert.equal(summary.sizes.quantized, onnx.length);
   assert.ok(summary.sizes.quantized < summary.sizes.float / 1.5);
+  // Weight tensors: 5,994 float32 parameters (4 bytes) + the int64 shape → int8 values, with their
+  // float32 scales, int32 biases and zero points: about a quarter.
+  assert.equal(summary.sizes.weights.float, 5994 * 4 + 4 * 8);
+  const ratio = summary.sizes.weights.quantized / summary.sizes.weights.float;
+  assert.ok(ratio > 0.25 && ratio < 0.3, `weights ${ratio}`);
   assert.deepEqual(summary.layers.map((l) => l.tensor), Object.keys(summary.plan.activations));
   for (const l of summary.layers) {
     assert.ok(l.sqnrDb > 25, `${l.tensor}: ${l.sqnrDb} dB`); // 8-bit: tens of dB

@@ -156,7 +156,7 @@ export function printSummary(input: string, output: string, s: JobSummary): void
   }
   console.log('');
   console.log(table(['tensor', 'bits', 'range', 'SQNR dB', 'clipped'], s.layers.map((l) => [l.tensor, String(l.bits), `[${l.range[0].toPrecision(4)}, ${l.range[1].toPrecision(4)}]`, l.sqnrDb.toFixed(1), percent(l.clippedFraction, 3)])));
-  console.log(`\nsize: ${formatBytes(s.sizes.float)} float → ${formatBytes(s.sizes.quantized)} quantized; ${s.seconds.quantize.toFixed(1)} s to quantize, ${s.seconds.evaluate.toFixed(1)} s to evaluate`);
+  console.log(`\nsize: ${formatBytes(s.sizes.float)} float → ${formatBytes(s.sizes.quantized)} quantized (weights ${formatBytes(s.sizes.weights.float)} → ${formatBytes(s.sizes.weights.quantized)}); ${s.seconds.quantize.toFixed(1)} s to quantize, ${s.seconds.evaluate.toFixed(1)} s to evaluate`);
   if (s.plan.floatNodes.length > 0) console.log(`not quantized: ${s.plan.floatNodes.join(', ')}`);
   for (const f of s.integer.fallbacks) console.log(`integer execution runs ${f.node} (${f.opType}) in float: ${f.reason}`);
   for (const r of s.accumulatorRisks) {
