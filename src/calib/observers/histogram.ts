@@ -12,7 +12,7 @@
  * which buys single-pass streaming and exact merging. The exact min and max are kept as well.
  */
 import { DataError } from '../../errors.ts';
-import { assertSameKind, type Observer } from './observer.ts';
+import { assertSameKind, finiteExtremes, type Observer } from './observer.ts';
 
 export interface HistogramState {
   readonly kind: 'histogram';
@@ -58,14 +58,8 @@ export class HistogramObserver implements Observer<HistogramState> {
   }
 
   observe(values: Float32Array): void {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    this.observeWithExtremes(values, lo, hi);
+    const { min, max } = finiteExtremes(values, 'histogram observer');
+    this.observeWithExtremes(values, min, max);
   }
 
   /** `observe` for a batch whose extremes the caller already knows (see scanExtremes): one pass fewer. */

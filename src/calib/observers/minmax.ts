@@ -3,7 +3,7 @@
  * Before any value is seen min = +∞ and max = −∞ (an empty observer); `merge` takes the
  * elementwise min/max, which is exact.
  */
-import { assertSameKind, type Observer } from './observer.ts';
+import { assertSameKind, finiteExtremes, type Observer } from './observer.ts';
 
 export interface MinMaxState {
   readonly kind: 'minmax';
@@ -19,14 +19,8 @@ export class MinMaxObserver implements Observer<MinMaxState> {
   count = 0;
 
   observe(values: Float32Array): void {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    this.record(lo, hi, values.length);
+    const { min, max } = finiteExtremes(values, 'min/max observer');
+    this.record(min, max, values.length);
   }
 
   /** Folds in a batch whose extremes the caller already knows (see scanExtremes). */

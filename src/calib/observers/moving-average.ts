@@ -7,7 +7,7 @@
  * their batch counts, which equals the EMA when both shards saw similar data.
  */
 import { DataError } from '../../errors.ts';
-import { assertSameKind, type Observer } from './observer.ts';
+import { assertSameKind, finiteExtremes, type Observer } from './observer.ts';
 
 export interface MovingAverageState {
   readonly kind: 'moving-average';
@@ -33,13 +33,7 @@ export class MovingAverageMinMaxObserver implements Observer<MovingAverageState>
 
   observe(values: Float32Array): void {
     if (values.length === 0) return;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
+    const { min: lo, max: hi } = finiteExtremes(values, 'moving-average observer');
     if (this.batches === 0) {
       this.min = lo;
       this.max = hi;

@@ -44,10 +44,16 @@ export function scanExtremes(values: ArrayLike<number>): { min: number; max: num
 
 /** Throws a DataError naming `what` if `values` holds a NaN or ±Infinity. */
 export function assertFinite(values: ArrayLike<number>, what: string): void {
-  const index = firstNonFinite(values);
-  if (index >= 0) throw new DataError(`${what}: non-finite value ${values[index]} at element ${index}`);
+  finiteExtremes(values, what);
 }
 
 export function assertSameKind(self: { kind: string }, other: { kind: string }): void {
   if (self.kind !== other.kind) throw new DataError(`cannot merge a ${other.kind} observer into a ${self.kind} observer`);
+}
+
+/** The extremes of a batch of finite values; a NaN/±∞ is a DataError naming `what` and its index. */
+export function finiteExtremes(values: ArrayLike<number>, what: string): { min: number; max: number } {
+  const { min, max, nonFinite } = scanExtremes(values);
+  if (nonFinite >= 0) throw new DataError(`${what}: non-finite value ${values[nonFinite]} at element ${nonFinite}`);
+  return { min, max };
 }

@@ -138,3 +138,10 @@ test('all-zero tensors and non-finite values', () => {
   assert.equal(firstNonFinite([1, -Infinity]), 1);
   assert.throws(() => assertFinite([0, Infinity], 'conv1 output, sample 3'), (e) => e instanceof DataError && /conv1 output, sample 3/.test(e.message));
 });
+
+test('observers refuse NaN/±∞ with a DataError instead of recording garbage', () => {
+  for (const o of [new MinMaxObserver(), new HistogramObserver(8), new MovingAverageMinMaxObserver()]) {
+    assert.throws(() => o.observe(Float32Array.from([1, NaN])), (e) => e instanceof DataError && /non-finite value NaN at element 1/.test(e.message));
+    assert.throws(() => o.observe(Float32Array.from([-Infinity])), DataError);
+  }
+});
