@@ -149,8 +149,8 @@ function transposeIndex(index: number, iD: number, iH: number, iW: number): numb
   return d + iD * (h + iH * w);
 }
 
-/** Per output position along `axis`: how many taps lie inside the padded input. */
-function paddedTapCounts(window: Window, axis: number): Int32Array {
+/** Per output position along `axis`: how many taps lie inside the padded input (count_include_pad). */
+export function paddedTapCounts(window: Window, axis: number): Int32Array {
   const padded = window.input[axis] + window.padBegin[axis] + window.padEnd[axis];
   const counts = new Int32Array(window.output[axis]);
   for (let o = 0; o < counts.length; o++) {
@@ -160,8 +160,14 @@ function paddedTapCounts(window: Window, axis: number): Int32Array {
   return counts;
 }
 
-/** Average pooling of `planes` (N·C) planes of x into y. */
-export function averagePoolImpl(x: FloatArray, planes: number, window: Window, countIncludePad: boolean, y: FloatArray): void {
+/**
+ * Walks every averaging window of `planes` (N·C) planes of x: `visit(yi, sum, taps, count)` gets
+ * the output index, the sum of the window's taps inside the input, their number, and the divisor —
+ * the same taps, or with count_include_pad the taps inside the padded input. Tap ranges are
+ * precomputed per axis, so there is no bounds test per tap. Shared by the float AveragePool and
+ * the integer QLinearAveragePool, which differ only in what they do with a sum.
+ */
+export function averageWindows(x: ArrayLike<number>, planes: number, window: Window, countIncludePad: boolean, visit: (yi: number, sum: number, taps: number, count: number) => void): void {
   const [iD, iH, iW] = window.input;
   const [oD, oH, oW] = window.output;
   const [sD, sH, sW] = window.strides;
@@ -191,12 +197,19 @@ export function averagePoolImpl(x: FloatArray, planes: number, window: Window, c
               for (let kw = kw0; kw < kw1; kw++) sum += x[row + kw * dW];
             }
           }
-          const count = countIncludePad ? paddedD[od] * paddedH[oh] * paddedW[ow] : (kd1 - kd0) * (kh1 - kh0) * (kw1 - kw0);
-          y[yi++] = count > 0 ? sum / count : NaN;
+          const taps = (kd1 - kd0) * (kh1 - kh0) * (kw1 - kw0);
+          visit(yi++, sum, taps, countIncludePad ? paddedD[od] * paddedH[oh] * paddedW[ow] : taps);
         }
       }
     }
   }
+}
+
+/** Average pooling of `planes` (N·C) planes of x into y. */
+export function averagePoolImpl(x: FloatArray, planes: number, window: Window, countIncludePad: boolean, y: FloatArray): void {
+  averageWindows(x, planes, window, countIncludePad, (yi, sum, _taps, count) => {
+    y[yi] = count > 0 ? sum / count : NaN;
+  });
 }
 
 function poolInput(x: Tensor, node: Node): void {

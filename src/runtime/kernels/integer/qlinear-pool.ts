@@ -20,22 +20,12 @@ import type { Node } from '../../../ir/graph.ts';
 import { formatShape, shapeSize, tensor, type Tensor } from '../../../ir/tensor.ts';
 import type { KernelConfig } from '../../kernel.ts';
 import { nodeLabel } from '../float/node-io.ts';
-import { outputSpatialShape, poolWindow, strideRange, tapRanges, type Window } from '../float/window.ts';
+import { averageWindows, paddedTapCounts } from '../float/pool.ts';
+import { outputSpatialShape, poolWindow, tapRanges, type Window } from '../float/window.ts';
 import { averageOne, averageScale, type AverageScale } from './average.ts';
 import type { IntegerArray } from './igemm.ts';
 import { checkInputCount, dtypeRange, integerInput, tensorScale, zeroPointValues, type IntegerTensor } from './operands.ts';
 import type { QuantizedOutput } from '../../../quant/output-stage.ts';
-
-/** Per output position along `axis`: the taps inside the padded input (count_include_pad). */
-export function paddedTapCounts(window: Window, axis: number): Int32Array {
-  const padded = window.input[axis] + window.padBegin[axis] + window.padEnd[axis];
-  const counts = new Int32Array(window.output[axis]);
-  for (let o = 0; o < counts.length; o++) {
-    const [lo, hi] = strideRange(window.kernel[axis], padded, window.dilations[axis], o * window.strides[axis]);
-    counts[o] = hi - lo;
-  }
-  return counts;
-}
 
 /** Every window count of the pooling (for the per-count multipliers of average.ts). */
 export function windowCounts(window: Window, countIncludePad: boolean): Set<number> {
@@ -53,42 +43,9 @@ export function windowCounts(window: Window, countIncludePad: boolean): Set<numb
 
 /** The average pooling of `planes` planes of x (zero point xZero) into y. */
 export function qlinearAveragePoolImpl(x: IntegerArray, xZero: number, planes: number, window: Window, countIncludePad: boolean, scale: AverageScale, y: QuantizedOutput): void {
-  const [iD, iH, iW] = window.input;
-  const [oD, oH, oW] = window.output;
-  const [sD, sH, sW] = window.strides;
-  const [dD, dH, dW] = window.dilations;
-  const [pD, pH, pW] = window.padBegin;
-  const rangesD = tapRanges(window, 0);
-  const rangesH = tapRanges(window, 1);
-  const rangesW = tapRanges(window, 2);
-  const paddedD = paddedTapCounts(window, 0);
-  const paddedH = paddedTapCounts(window, 1);
-  const paddedW = paddedTapCounts(window, 2);
-  const inSize = iD * iH * iW;
-  let yi = 0;
-  for (let plane = 0; plane < planes; plane++) {
-    const base = plane * inSize;
-    for (let od = 0; od < oD; od++) {
-      const kd0 = rangesD[2 * od], kd1 = rangesD[2 * od + 1];
-      for (let oh = 0; oh < oH; oh++) {
-        const kh0 = rangesH[2 * oh], kh1 = rangesH[2 * oh + 1];
-        for (let ow = 0; ow < oW; ow++) {
-          const kw0 = rangesW[2 * ow], kw1 = rangesW[2 * ow + 1];
-          let sum = 0;
-          for (let kd = kd0; kd < kd1; kd++) {
-            const id = od * sD + kd * dD - pD;
-            for (let kh = kh0; kh < kh1; kh++) {
-              const row = base + (id * iH + oh * sH + kh * dH - pH) * iW + ow * sW - pW;
-              for (let kw = kw0; kw < kw1; kw++) sum += x[row + kw * dW];
-            }
-          }
-          const taps = (kd1 - kd0) * (kh1 - kh0) * (kw1 - kw0);
-          const count = countIncludePad ? paddedD[od] * paddedH[oh] * paddedW[ow] : taps;
-          y[yi++] = averageOne(scale, sum - xZero * taps, count); // Σ (x − z_x) over the taps inside
-        }
-      }
-    }
-  }
+  averageWindows(x, planes, window, countIncludePad, (yi, sum, taps, count) => {
+    y[yi] = averageOne(scale, sum - xZero * taps, count); // Σ (x − z_x) over the taps inside
+  });
 }
 
 /**
