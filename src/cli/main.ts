@@ -3,9 +3,11 @@
  * 0 ok, 1 failure, 2 usage or bad input (see errors.ts).
  */
 import { Command, CommanderError } from 'commander';
+import { calibrateCommand } from './commands/calibrate.ts';
 import { evalCommand } from './commands/eval.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { quantizeCommand } from './commands/quantize.ts';
+import { reportCommand } from './commands/report.ts';
 import { startCommand } from './commands/start.ts';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor, formatError } from './errors.ts';
 
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   inspectCommand(program);
   evalCommand(program);
   quantizeCommand(program);
+  calibrateCommand(program);
+  reportCommand(program);
   startCommand(program);
   return program;
 }

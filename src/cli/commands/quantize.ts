@@ -1,18 +1,23 @@
 /** `quantkit quantize <model.onnx> --calib <data> -o <out.onnx>`: post-training quantization to a QDQ model. */
 import type { Command } from 'commander';
-import { RANGE_METHODS } from '../../calib/methods/registry.ts';
+import { RANGE_METHODS, rangeMethod } from '../../calib/methods/registry.ts';
 import type { PtqConfig } from '../../ptq/config.ts';
-import { runQuantizationJob, type JobSummary } from '../../ptq/job.ts';
+import { runQuantizationJob, summaryToJSON, type JobSummary, type JobSummaryJSON } from '../../ptq/job.ts';
 import type { Granularity } from '../../quant/granularity.ts';
 import type { QuantScheme } from '../../quant/params.ts';
 import { openCommandDataset } from '../dataset.ts';
+import { UsageError } from '../errors.ts';
 import { loadModel, sidecarPath, writeOutput } from '../files.ts';
 import { formatBytes, percent, printJson, table } from '../format.ts';
 import { intInRange, numberIn, oneOf, positiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
+import { readStatistics } from './calibrate.ts';
+import { reportFromSummary, writeReport } from './report.ts';
 
 interface QuantizeOptions {
-  calib: string;
+  calib?: string;
+  ranges?: string;
+  report?: string;
   calibLimit: number;
   method: string;
   percentile: number;
@@ -42,7 +47,8 @@ export function quantizeCommand(program: Command): void {
     .command('quantize')
     .description('post-training quantization: calibrate, choose ranges, write a standard QDQ ONNX model')
     .argument('<model>', 'float ONNX model (preprocessing from <model>.json beside it, if present)')
-    .requiredOption('--calib <path>', 'calibration data: IDX images, .npy samples or an image folder (never your test set)')
+    .option('--calib <path>', 'calibration data: IDX images, .npy samples or an image folder (never your test set)')
+    .option('--ranges <stats.json>', 'use calibration statistics saved by quantkit calibrate instead of calibrating (methods max, percentile, mse, entropy)')
     .requiredOption('-o, --output <path>', 'where to write the quantized (QDQ) ONNX model')
     .option('--calib-limit <n>', 'calibration samples used at most', positiveInt('--calib-limit'), 1000)
     .option('--method <name>', `activation range method: ${[...RANGE_METHODS.keys()].join(', ')}`, oneOf('--method', [...RANGE_METHODS.keys()]), 'entropy')
@@ -57,6 +63,7 @@ export function quantizeCommand(program: Command): void {
     .option('--exclude <names...>', 'node names or op types to keep in float', [])
     .option('--format <form>', 'qdq (QuantizeLinear/DequantizeLinear around float ops) or qoperator (QLinearConv, QGemm, ...)', oneOf('--format', ['qdq', 'qoperator'] as const), 'qdq')
     .option('--plan <path>', 'also write the quantization plan (scales, zero points, ranges) as JSON')
+    .option('--report <out.html>', 'also write the HTML report (charts and tables, one self-contained file)')
     .option('--eval <path>', 'labelled data to report float vs simulated top-1 on')
     .option('--eval-limit <n>', 'evaluate only the first n samples', positiveInt('--eval-limit'))
     .option('--skip-nonfinite', 'drop calibration samples with NaN/±∞ activations (counted) instead of failing')
@@ -70,11 +77,24 @@ Examples:
   quantkit quantize models/mnist-8.onnx --calib data/mnist/calib-images-idx3-ubyte.gz -o out/mnist-8.int8.onnx
   quantkit quantize models/mnist-8.onnx --calib data/mnist/calib-images-idx3-ubyte.gz --method mse --wbits 4 \\
       --granularity channel -o out/mnist-8.w4a8.onnx --eval data/mnist/t10k-images-idx3-ubyte.gz --json
-  quantkit quantize models/mnist-8.onnx --calib data/mnist/calib-images-idx3-ubyte.gz --method dfp --wbits 8 --abits 8 -o out/dfp8.onnx`,
+  quantkit quantize models/mnist-8.onnx --calib data/mnist/calib-images-idx3-ubyte.gz --method dfp --wbits 8 --abits 8 -o out/dfp8.onnx
+  quantkit quantize models/mnist-8.onnx --calib data/mnist/calib-images-idx3-ubyte.gz -o out/q.onnx --report out/report.html
+  quantkit calibrate models/mnist-8.onnx --calib data/mnist/calib-images-idx3-ubyte.gz -o out/stats.json
+  quantkit quantize models/mnist-8.onnx --ranges out/stats.json --calib data/mnist/calib-images-idx3-ubyte.gz --method percentile -o out/p.onnx
+
+With --ranges, --calib is read only for the per-tensor diagnostics (SQNR, integer vs simulated); without it they
+run on the --eval data.`,
     )
     .action(async (path: string, options: QuantizeOptions) => {
+      if (options.calib === undefined && options.ranges === undefined) throw new UsageError('quantize needs calibration data (--calib <path>) or saved statistics (--ranges <stats.json> from quantkit calibrate)');
+      if (options.ranges !== undefined && rangeMethod(options.method).level !== 'tensor') {
+        throw new UsageError(`--ranges serves the methods that pick a range per tensor (max, percentile, mse, entropy); ${options.method} runs the network to search`);
+      }
+      const diagnosticData = options.calib ?? options.eval;
+      if (diagnosticData === undefined) throw new UsageError('--ranges without --calib needs --eval data: the per-tensor diagnostics run on a few samples');
       const loaded = loadModel(path);
-      const calibration = await openCommandDataset(options.calib, loaded.sidecar, undefined);
+      const statistics = options.ranges === undefined ? undefined : readStatistics(options.ranges);
+      const calibration = await openCommandDataset(diagnosticData, loaded.sidecar, undefined);
       const evaluation = options.eval === undefined ? undefined : await openCommandDataset(options.eval, loaded.sidecar, options.evalLimit);
       const config: Partial<PtqConfig> = {
         weightBits: options.wbits,
@@ -96,6 +116,7 @@ Examples:
         model: loaded.model,
         modelBytes: loaded.bytes,
         calibration,
+        ...(statistics ? { statistics } : {}),
         ...(evaluation ? { evaluation } : {}),
         config,
         format: options.format,
@@ -114,31 +135,19 @@ Examples:
       // The quantized model takes the same input: its sidecar goes with it.
       if (loaded.sidecar) writeOutput(sidecarPath(options.output), `${JSON.stringify(loaded.sidecar, null, 2)}\n`, { force: options.force === true, inputs: [path, sidecarPath(path)] });
       if (options.plan) writeOutput(options.plan, `${JSON.stringify(job.summary.plan, null, 2)}\n`, { force: options.force === true, inputs: [path] });
-      if (options.json) return printJson(jsonSummary(options.output, job.summary));
+      const json = jsonSummary({ model: path, output: options.output }, job.summary);
+      if (options.report) writeReport(options.report, reportFromSummary(json), { force: options.force === true, inputs: [path] });
+      if (options.json) return printJson(json);
       printSummary(path, options.output, job.summary);
     });
 }
 
 /**
- * The --json object: output, eval and layers first, then the rest. JSON has no Infinity, so a
- * tensor quantized without error has `sqnr_db: null`.
+ * The --json object (also the results file `quantkit report` reads): the model and output paths,
+ * then the summary's JSON form (ptq/job.ts summaryToJSON: eval and layers first).
  */
-export function jsonSummary(output: string, s: JobSummary): Record<string, unknown> {
-  return {
-    output,
-    ...(s.eval ? { eval: { samples: s.eval.samples, float: s.eval.float, simulated: s.eval.simulated, integer: s.eval.integer } } : {}),
-    layers: s.layers.map((l) => ({ tensor: l.tensor, range: l.range, sqnr_db: l.sqnrDb, clipped_fraction: l.clippedFraction, bits: l.bits, scale: l.scale, zero_point: l.zeroPoint })),
-    sizes: s.sizes,
-    calibration: s.calibration,
-    accumulator_risks: s.accumulatorRisks,
-    format: s.format,
-    integer: { float_nodes: s.integer.floatNodes, fallbacks: s.integer.fallbacks, accumulators: s.integer.accumulators, notes: s.integer.notes },
-    config: s.config,
-    preparation: s.preparation,
-    float_nodes: s.plan.floatNodes,
-    seconds: s.seconds,
-    plan: s.plan,
-  };
+export function jsonSummary(paths: { model: string; output: string }, s: JobSummary): JobSummaryJSON & { model: string; output: string } {
+  return { model: paths.model, output: paths.output, ...summaryToJSON(s) };
 }
 
 export function printSummary(input: string, output: string, s: JobSummary): void {

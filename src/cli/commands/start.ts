@@ -1,7 +1,8 @@
 /**
  * `quantkit start` (`npm start`): the main job on the bundled default — quantize mnist-8 with the
  * default settings on the bundled calibration digits (MNIST training distribution), evaluate FP32
- * and the quantized model on the official t10k set, and write the results under out/.
+ * and the quantized model on the official t10k set, and write the results (model, summary, HTML
+ * report) under out/.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +14,7 @@ import { loadModel, sidecarPath, writeOutput } from '../files.ts';
 import { printJson } from '../format.ts';
 import { progressBar } from '../progress.ts';
 import { jsonSummary, printSummary } from './quantize.ts';
+import { reportFromSummary, writeReport } from './report.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -22,6 +24,7 @@ export const DEFAULT_JOB = {
   evaluation: join(ROOT, 'data/mnist/t10k-images-idx3-ubyte.gz'),
   output: join(ROOT, 'out/mnist-8.int8.onnx'),
   summary: join(ROOT, 'out/mnist-8.int8.summary.json'),
+  report: join(ROOT, 'out/report.html'),
 };
 
 export function startCommand(program: Command): void {
@@ -55,10 +58,11 @@ export function startCommand(program: Command): void {
       // out/ holds this command's own results: each run replaces them (atomically).
       writeOutput(DEFAULT_JOB.output, job.onnx, { force: true, inputs: [DEFAULT_JOB.model] });
       if (loaded.sidecar) writeOutput(sidecarPath(DEFAULT_JOB.output), `${JSON.stringify(loaded.sidecar, null, 2)}\n`, { force: true });
-      const json = jsonSummary(DEFAULT_JOB.output, job.summary);
+      const json = jsonSummary({ model: DEFAULT_JOB.model, output: DEFAULT_JOB.output }, job.summary);
       writeOutput(DEFAULT_JOB.summary, `${JSON.stringify(json, null, 2)}\n`, { force: true });
+      writeReport(DEFAULT_JOB.report, reportFromSummary(json), { force: true });
       if (options.json) return printJson(json);
       printSummary('models/mnist-8.onnx', 'out/mnist-8.int8.onnx', job.summary);
-      console.log(`summary: out/mnist-8.int8.summary.json; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      console.log(`summary: out/mnist-8.int8.summary.json; report: out/report.html; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
     });
 }
