@@ -9,11 +9,11 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { DataError } from '../../errors.ts';
 import { tensor } from '../../ir/tensor.ts';
-import { arrayDataset, checkBatchSize, type Batch, type Dataset } from '../dataset.ts';
-import { parseIdx } from '../idx.ts';
-import { decodeImage } from '../image.ts';
+import { checkBatchSize, type Batch, type Dataset } from '../dataset.ts';
+import { idxDataset } from '../idx-dataset.ts';
+import { imageDataset } from '../image-dataset.ts';
 import { decodeNpyElements, parseNpy, parseNpyHeader } from '../npy.ts';
-import { normalize, preprocessImage, resolvePreprocess, type Preprocess } from '../preprocess.ts';
+import type { Preprocess } from '../preprocess.ts';
 
 export interface OpenDatasetOptions {
   /** How raw pixels become input values (IDX and image folders; .npy is taken as already preprocessed). */
@@ -41,21 +41,9 @@ export function idxLabelsPath(imagesPath: string): string | undefined {
 }
 
 async function openIdx(path: string, options: OpenDatasetOptions): Promise<Dataset> {
-  const images = parseIdx(await readFile(path), path);
-  if (images.shape.length < 2) throw new DataError(`${path}: an IDX images file needs at least 2 dimensions, got [${images.shape.join(', ')}]`);
-  const [count, ...rest] = images.shape;
-  // IDX images are grayscale planes: one channel, preprocessing by scale/mean/std only.
-  const p = resolvePreprocess({ channels: 1, ...options.preprocess }, 'preprocess');
-  const data = Float32Array.from(images.data as ArrayLike<number>);
-  normalize(data, 1, 'NCHW', p);
-  const sampleShape = rest.length === 2 ? [1, ...rest] : rest;
   const labelsPath = idxLabelsPath(path);
-  if (labelsPath === undefined) return arrayDataset(data, sampleShape);
-  const labels = parseIdx(await readFile(labelsPath), labelsPath);
-  if (labels.shape.length !== 1 || labels.shape[0] !== count) {
-    throw new DataError(`${labelsPath}: expected ${count} labels to match ${path}, found shape [${labels.shape.join(', ')}]`);
-  }
-  return arrayDataset(data, sampleShape, Int32Array.from(labels.data as ArrayLike<number>));
+  const source = { images: await readFile(path), imagesName: path, ...(labelsPath ? { labels: await readFile(labelsPath), labelsName: labelsPath } : {}) };
+  return idxDataset(source, options.preprocess);
 }
 
 /** .npy samples are streamed from disk in batches: the array never has to fit in memory. */
@@ -128,33 +116,6 @@ async function openImageFolder(path: string, options: OpenDatasetOptions): Promi
   } else {
     for (const e of entries) if (e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) files.push({ file: join(path, e.name), label: -1 });
   }
-  if (files.length === 0) throw new DataError(`${path}: no .png/.jpg/.jpeg images found (expected one subfolder per class, or images directly)`);
-  const p = resolvePreprocess(options.preprocess, 'preprocess');
-  // The first image fixes the sample shape when no target size is given; every other image must match it.
-  const first = preprocessImage(decodeImage(await readFile(files[0].file), files[0].file), p);
-  const labelled = classes.length > 0;
-  return {
-    size: files.length,
-    sampleShape: first.shape,
-    async *batches(batchSize: number): AsyncGenerator<Batch> {
-      checkBatchSize(batchSize);
-      const sampleSize = first.data.length;
-      for (let start = 0; start < files.length; start += batchSize) {
-        const n = Math.min(batchSize, files.length - start);
-        const values = new Float32Array(n * sampleSize);
-        const labels = new Int32Array(n);
-        for (let i = 0; i < n; i++) {
-          const { file, label } = files[start + i];
-          const sample = preprocessImage(decodeImage(await readFile(file), file), p);
-          if (sample.data.length !== sampleSize) {
-            throw new DataError(`${file}: preprocessed to [${sample.shape.join(', ')}], other images give [${first.shape.join(', ')}]; set preprocess.size`);
-          }
-          values.set(sample.data, i * sampleSize);
-          labels[i] = label;
-        }
-        const input = tensor('float32', [n, ...first.shape], values);
-        yield labelled ? { input, labels } : { input };
-      }
-    },
-  };
+  const images = files.map(({ file, label }) => ({ name: file, label, read: () => readFile(file) }));
+  return imageDataset(images, { ...(options.preprocess ? { preprocess: options.preprocess } : {}), labelled: classes.length > 0, where: path });
 }
