@@ -8,9 +8,11 @@ import { renderRows, speedRatio, type BenchSection } from './lib/report.ts';
 import { currentLoad, machineInfo } from './lib/timing.ts';
 import { calibrationSection } from './sections/calibration.ts';
 import { floatSection } from './sections/float.ts';
+import { gemmRecords, gemmSection } from './sections/gemm.ts';
+import { modelRecords, modelsSection } from './sections/models.ts';
 import { quantizedSection } from './sections/quantized.ts';
 
-const SECTIONS: readonly BenchSection[] = [floatSection, quantizedSection, calibrationSection];
+const SECTIONS: readonly BenchSection[] = [floatSection, quantizedSection, calibrationSection, gemmSection, modelsSection];
 
 interface Options {
   json: boolean;
@@ -64,5 +66,5 @@ for (const section of selected) {
 const loadAfter = currentLoad();
 log(`\nload average (1 min) at the end: ${loadAfter.toFixed(2)}`);
 if (options.json) {
-  console.log(JSON.stringify({ date: started.toISOString(), machine: { ...machine, loadAfter }, sections: results }, null, 2));
+  console.log(JSON.stringify({ date: started.toISOString(), machine: { ...machine, loadAfter }, gemm: gemmRecords, models: modelRecords, sections: results }, null, 2));
 }

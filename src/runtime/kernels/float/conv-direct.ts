@@ -12,11 +12,17 @@
  * that taps are summed in KC-deep slices for cache locality (y holds the running sum between
  * slices, as in sgemm). Same contract as `convImpl` (conv.ts), checked against
  * `convReference` (conv-reference.ts) by test/runtime/kernels/float/conv-direct.test.ts.
+ *
+ * Where WebAssembly SIMD runs, float32 convolutions go to src/runtime/wasm/conv.ts (packed
+ * weights × im2col panels in f32x4, float32 sums: within the bound of its tests); the code below
+ * is the fallback, and the path of float64 tensors.
  */
 import type { ConvDims } from './conv.ts';
 import type { FloatArray } from './float-io.ts';
 import { intWindow } from './small-int.ts';
 import type { Window } from './window.ts';
+import { wasmKernels } from '../../wasm/index.ts';
+import { f32Conv } from '../../wasm/conv.ts';
 
 /**
  * Tile sizes: 8 output channels × 8 output positions. Of the shapes tried (4×4 to 16×4), 8×8 was
@@ -49,6 +55,11 @@ const tileSums = new Float64Array(MR * NR);
  */
 export function convDirect(x: FloatArray, w: FloatArray, bias: FloatArray | undefined, dims: ConvDims, geometry: Window, y: FloatArray): void {
   const window = intWindow(geometry);
+  const backend = x instanceof Float32Array && w instanceof Float32Array && y instanceof Float32Array && !(bias instanceof Float64Array) ? wasmKernels() : undefined;
+  if (backend !== undefined && window.output.every((o) => o > 0) && dims.featureMaps > 0) {
+    f32Conv(backend, x as Float32Array, w as Float32Array, bias as Float32Array | undefined, dims, window, y as Float32Array);
+    return;
+  }
   const batch = dims.batch | 0;
   const channels = dims.channels | 0;
   const featureMaps = dims.featureMaps | 0;

@@ -9,7 +9,9 @@
  *   - everything else: conv-direct.ts, an implicit GEMM that reads X̂ from a padded copy of the
  *     input through offset tables instead of building it (faster than im2col + sgemm on every
  *     shape measured, from mnist-8's 1→8 and 8→16 5×5 to 256→256 3×3).
- * The reference is conv-reference.ts (plain loops, same signature).
+ * The reference is conv-reference.ts (plain loops, same signature). Where WebAssembly SIMD runs,
+ * float32 depthwise and direct convolutions run in wasm (src/runtime/wasm/conv.ts) and the
+ * pointwise GEMM through sgemm's wasm path.
  */
 import { ShapeError } from '../../../errors.ts';
 import { attrInt } from '../../../ir/attributes.ts';
@@ -23,6 +25,8 @@ import { intWindow } from './small-int.ts';
 import { allocateFloat, floatInput, floatResult, optionalFloatInput, sameFloatInput, type FloatArray } from './float-io.ts';
 import { nodeLabel } from './node-io.ts';
 import { convWindow, outputSpatialShape, strideRange, type Window } from './window.ts';
+import { wasmKernels } from '../../wasm/index.ts';
+import { f32Depthwise } from '../../wasm/conv.ts';
 
 /** Sizes of a convolution besides its window. */
 export interface ConvDims {
@@ -43,7 +47,9 @@ export function convImpl(x: FloatArray, w: FloatArray, bias: FloatArray | undefi
   const groupChannels = channels / group;
   const groupMaps = featureMaps / group;
   if (groupChannels === 1 && group > 1) {
-    depthwise(x, w, bias, dims, intWindow(window), y);
+    const backend = x instanceof Float32Array && w instanceof Float32Array && y instanceof Float32Array && !(bias instanceof Float64Array) ? wasmKernels() : undefined;
+    if (backend !== undefined) f32Depthwise(backend, x as Float32Array, w as Float32Array, bias as Float32Array | undefined, dims, intWindow(window), y as Float32Array);
+    else depthwise(x, w, bias, dims, intWindow(window), y);
     return;
   }
   const inSize = window.input[0] * window.input[1] * window.input[2];

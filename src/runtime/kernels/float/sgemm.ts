@@ -17,8 +17,21 @@
  * took 3.5 µs that way against 14 µs blocked; from 4 rows on, blocked was as fast or faster.
  *
  * The reference beside it is `gemmReference` (gemm-reference.ts): plain loops, any precision.
+ *
+ * Where WebAssembly SIMD runs, products of at least WASM_MIN_WORK multiply-adds go to the f32x4
+ * kernel (src/runtime/wasm/f32-gemm.ts): float32 sums in k order instead of one float64 sum, so
+ * results differ in the last bits, within the bound its tests state. The code below is the
+ * fallback and the reference for that bound.
  */
 import { RangeArgumentError } from '../../../errors.ts';
+import { wasmKernels } from '../../wasm/index.ts';
+import { wasmSgemm } from '../../wasm/f32-gemm.ts';
+
+/**
+ * Multiply-adds from which sgemm goes to wasm: below, packing and copying into wasm memory cost
+ * more than the faster products save (mnist-8's 1×256·256×10 MatMul stays here).
+ */
+export const WASM_MIN_WORK = 32768;
 
 /** Micro-tile height and width: 4×4 accumulators fit the x64 register file with the operands. */
 const MR = 4;
@@ -66,6 +79,13 @@ export function sgemm(
   lda |= 0;
   ldb |= 0;
   ldc |= 0;
+  if (k !== 0 && alpha !== 0 && m * n * k >= WASM_MIN_WORK) {
+    const backend = wasmKernels();
+    if (backend !== undefined) {
+      wasmSgemm(backend, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      return;
+    }
+  }
   scaleC(m, n, beta, c, ldc);
   if (k === 0 || alpha === 0) return;
   if (m < MR) thinGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);

@@ -4,14 +4,23 @@
  * the float depthwise loop: acc[o] += (w[m, tap] − z_w[m])·(x[o·s + tap·d − pad] − z_x) over the
  * output rows the tap reaches inside the input (window.ts strideRange) — padded taps are the real
  * zero and add nothing, docs/QUANTIZATION.md eqs. (10), (11) — then the bias (eq. (13)) and the
- * output stage (eq. (18)).
+ * output stage (eq. (18)). Where WebAssembly SIMD runs, kernels/conv/depthwise.ts computes the
+ * same integers (src/runtime/wasm/conv.ts); the loop below is the fallback.
  */
 import { strideRange } from '../float/window.ts';
 import { convSizes, type ConvOperands } from './conv-operands.ts';
 import { requantizeRows, type QuantizedOutput } from '../../../quant/output-stage.ts';
+import { wasmKernels } from '../../wasm/index.ts';
+import { int8Depthwise } from '../../wasm/conv.ts';
+import { isByteOutput } from '../../wasm/int8-gemm.ts';
 
 /** y (N × M × output) of the depthwise convolution `op`. */
 export function depthwiseConv(op: ConvOperands, y: QuantizedOutput): void {
+  const backend = wasmKernels();
+  if (backend !== undefined && isByteOutput(y)) {
+    int8Depthwise(backend, op, y);
+    return;
+  }
   const { x, xZero, w, wZero, bias, dims, window, stage } = op;
   const { batch, channels, featureMaps } = dims;
   const multiplier = featureMaps / channels;

@@ -17,8 +17,11 @@
  * bound from their actual zero points and weights (accumulator-bound.ts).
  *
  * igemm-reference.ts computes the same with plain loops on centred values; tests hold the two
- * equal.
+ * equal. Where WebAssembly SIMD runs, `igemm` goes to the wasm kernel (src/runtime/wasm/int8-gemm.ts:
+ * the same integers modulo 2^32, so the same results); the code below is the fallback.
  */
+import { wasmKernels } from '../../wasm/index.ts';
+import { int8Gemm } from '../../wasm/int8-gemm.ts';
 
 /** Operand storage: 8-bit and sub-byte integers, held unpacked one per byte. */
 export type IntegerArray = Int8Array | Uint8Array;
@@ -35,6 +38,9 @@ export interface MatrixView {
 export const MR = 4;
 export const NR = 4;
 export const KC = 256;
+
+/** Multiply-adds from which a product goes to the wasm kernel (below, copying in costs more than it saves). */
+export const WASM_MIN_WORK = 512;
 
 /**
  * A packed operand: `count` rows (A) or columns (B) of depth `depth`, in panels of MR (NR) lines
@@ -200,6 +206,11 @@ export function correctZeroPoints(c: Int32Array, cOffset: number, ldc: number, m
  * k × n `b` (zero points per tensor, per row of A, per column of B). eqs. (10), (11)
  */
 export function igemm(m: number, n: number, k: number, a: MatrixView, aZero: ArrayLike<number>, b: MatrixView, bZero: ArrayLike<number>, c: Int32Array, cOffset = 0, ldc = n): void {
+  const backend = wasmKernels();
+  if (backend !== undefined && m * n * k >= WASM_MIN_WORK) {
+    int8Gemm(backend, { m, n, k, a: { view: a }, b: { view: b }, aZero, bZero, target: { kind: 'int32', c, offset: cOffset, ld: ldc } });
+    return;
+  }
   igemmPackedB(m, a, aZero, packB(b, k, n), bZero, c, cOffset, ldc);
 }
 

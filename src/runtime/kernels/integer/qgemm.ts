@@ -12,7 +12,8 @@
  * Inputs as onnxruntime's schema: A, a_scale, a_zero_point, B, b_scale, b_zero_point (required,
  * 6), C, y_scale, y_zero_point (optional, up to 9); a_* per tensor, b_* per tensor or per column
  * (1-D of N). alpha must be positive (its sign would flip the multiplier). qgemm-reference.ts is
- * the plain loop.
+ * the plain loop. Where WebAssembly SIMD runs, the product (and, for 8-bit outputs with a bias per
+ * column or row, the output stage) runs in the wasm int8 GEMM with identical results.
  */
 import { ShapeError, UnsupportedOpError } from '../../../errors.ts';
 import { attrFloat, attrInt } from '../../../ir/attributes.ts';
@@ -27,6 +28,36 @@ import { denseView, igemmPackedB, packB, type MatrixView, type PackedOperand } f
 import { checkInputCount, dtypeRange, integerInput, outputZeroPoint, requireChannels, scaleValues, tensorScale, zeroPointValues } from './operands.ts';
 import { outputStage, requantizeColumns, type OutputStage, type QuantizedOutput } from '../../../quant/output-stage.ts';
 import { prepared } from './prepare-cache.ts';
+import { wasmKernels, type WasmBackend } from '../../wasm/index.ts';
+import { int8Gemm, isByteOutput, packOperand, type Int8GemmProblem, type WasmPackedOperand } from '../../wasm/int8-gemm.ts';
+import { WASM_MIN_WORK } from './igemm.ts';
+
+/** B' in the wasm layout per TypeScript-packed B' (the node's prepared one). */
+const wasmB = new WeakMap<PackedOperand, WasmPackedOperand>();
+
+/** The wasm path of qgemmImpl: the output stage fused when C is absent or one value per column or row. */
+function qgemmWasm(backend: WasmBackend, op: GemmOperands, output: GemmOutput, y: QuantizedOutput | Float32Array, packedB: PackedOperand | undefined): void {
+  const { m, n, k, c } = op;
+  let b = packedB === undefined ? undefined : wasmB.get(packedB);
+  if (b === undefined) {
+    b = packOperand(backend, op.b, 'columns', n, k);
+    if (packedB !== undefined) wasmB.set(packedB, b);
+  }
+  const base: Omit<Int8GemmProblem, 'target'> = { m, n, k, a: { view: op.a }, b: { packed: b }, aZero: [op.aZero], bZero: op.bZero };
+  const perColumn = c !== undefined && c.rows === 1;
+  const perRow = c !== undefined && c.cols === 1 && c.rows === m;
+  if ('stage' in output && isByteOutput(y as QuantizedOutput) && (c === undefined || perColumn || perRow)) {
+    const colBias = perColumn ? (c.cols === n ? c.data : new Int32Array(n).fill(c.data[0])) : undefined;
+    const rowBias = perRow && !perColumn ? { data: c.data, offset: 0 } : undefined;
+    int8Gemm(backend, { ...base, colBias, rowBias, target: { kind: 'quantized', stage: output.stage, axis: 'columns', channel0: 0, y: y as Int8Array | Uint8Array, offset: 0, ld: n } });
+    return;
+  }
+  const acc = new Int32Array(m * n);
+  int8Gemm(backend, { ...base, target: { kind: 'int32', c: acc, offset: 0, ld: n } });
+  if (c !== undefined) addBias(acc, c, m, n);
+  if ('stage' in output) requantizeColumns(output.stage, acc, 0, y as QuantizedOutput, 0, m, n); // eq. (18)
+  else accumulatorsToFloat(acc, m, n, output.scale, y as Float32Array);
+}
 
 /** An int32 matrix broadcast to M × N along its size-1 axes. */
 export interface BiasMatrix {
@@ -71,6 +102,11 @@ export function accumulatorsToFloat(acc: Int32Array, m: number, n: number, scale
 /** y (m × n) of the QGemm `op`; `packedB` is B' packed by packB (packed here when omitted). */
 export function qgemmImpl(op: GemmOperands, output: GemmOutput, y: QuantizedOutput | Float32Array, packedB?: PackedOperand): void {
   const { m, n, k } = op;
+  const backend = wasmKernels();
+  if (backend !== undefined && m * n * k >= WASM_MIN_WORK) {
+    qgemmWasm(backend, op, output, y, packedB);
+    return;
+  }
   const acc = new Int32Array(m * n);
   igemmPackedB(m, op.a, [op.aZero], packedB ?? packB(op.b, k, n), op.bZero, acc); // eqs. (10), (11)
   if (op.c !== undefined) addBias(acc, op.c, m, n);

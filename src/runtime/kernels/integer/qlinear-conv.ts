@@ -15,6 +15,9 @@
  *  - depthwise (one input channel per group): the direct loop of depthwise.ts;
  *  - otherwise: im2col packed straight into GEMM panels (im2col-pack.ts), padding z_x.
  * Weights are packed (with row sums) once per node. qlinear-conv-reference.ts is the plain loop.
+ * Where WebAssembly SIMD runs, the same paths run in wasm (src/runtime/wasm/conv.ts: im2col
+ * panels from zero-point-padded planes, the int8 GEMM with the output stage fused, the direct
+ * depthwise loop) with identical results; weights are then packed once more, in the wasm layout.
  */
 import { ShapeError } from '../../../errors.ts';
 import type { Node } from '../../../ir/graph.ts';
@@ -34,6 +37,23 @@ import { packIm2col } from './im2col-pack.ts';
 import { checkInputCount, dtypeRange, integerInput, type IntegerTensor, outputZeroPoint, requireChannels, scaleValues, tensorScale, zeroPointValues } from './operands.ts';
 import { outputStage, requantizeRows, type OutputStage, type QuantizedOutput } from '../../../quant/output-stage.ts';
 import { prepared } from './prepare-cache.ts';
+import { wasmKernels, type WasmBackend } from '../../wasm/index.ts';
+import { int8Conv } from '../../wasm/conv.ts';
+import { isByteOutput, packOperand, type WasmPackedOperand } from '../../wasm/int8-gemm.ts';
+
+/** Weights in the wasm layout, per TypeScript-packed weights (the node's prepared ones) or per call. */
+const wasmWeightCache = new WeakMap<readonly PackedOperand[], WasmPackedOperand[]>();
+
+function wasmWeights(backend: WasmBackend, op: Pick<ConvOperands, 'w' | 'dims' | 'window'>, weights: readonly PackedOperand[] | undefined): WasmPackedOperand[] {
+  const cached = weights === undefined ? undefined : wasmWeightCache.get(weights);
+  if (cached !== undefined) return cached;
+  const { featureMaps, channels, group } = op.dims;
+  const maps = featureMaps / group;
+  const k = im2colRows(channels / group, op.window);
+  const packed = Array.from({ length: group }, (_, g) => packOperand(backend, denseView(op.w, g * maps * k, k), 'rows', maps, k));
+  if (weights !== undefined) wasmWeightCache.set(weights, packed);
+  return packed;
+}
 
 /** True when the convolution takes the depthwise direct path. */
 export function isDepthwise(op: Pick<ConvOperands, 'dims'>): boolean {
@@ -53,6 +73,11 @@ export function packConvWeights(op: Pick<ConvOperands, 'w' | 'dims' | 'window'>)
  * weights of packConvWeights (packed here when omitted; unused on the depthwise path).
  */
 export function qlinearConvImpl(op: ConvOperands, y: QuantizedOutput, weights?: readonly PackedOperand[]): void {
+  const backend = wasmKernels();
+  if (backend !== undefined && isByteOutput(y) && !isDepthwise(op)) {
+    int8Conv(backend, op, y, wasmWeights(backend, op, weights));
+    return;
+  }
   if (isDepthwise(op)) {
     depthwiseConv(op, y);
     return;

@@ -10,7 +10,9 @@
  * onnxruntime does: their multiplier would depend on the row and the column at once.
  *
  * When b has no batch axes (x·W, the common case) the batches of a stack into one tall product
- * against b, packed once per node. qlinear-matmul-reference.ts is the plain loop.
+ * against b, packed once per node. qlinear-matmul-reference.ts is the plain loop. Where
+ * WebAssembly SIMD runs, the products and the output stage run in the wasm int8 GEMM
+ * (src/runtime/wasm/int8-gemm.ts) with identical results.
  */
 import type { Node } from '../../../ir/graph.ts';
 import { shapeSize, stridesOf, tensor, type Tensor } from '../../../ir/tensor.ts';
@@ -25,6 +27,53 @@ import { denseView, igemm, igemmPackedB, packB, type IntegerArray, type PackedOp
 import { checkInputCount, dtypeRange, integerInput, outputZeroPoint, requireChannels, scaleValues, tensorScale, zeroPointValues } from './operands.ts';
 import { outputStage, requantizeColumns, type OutputStage, type QuantizedOutput } from '../../../quant/output-stage.ts';
 import { prepared } from './prepare-cache.ts';
+import { wasmKernels, type WasmBackend } from '../../wasm/index.ts';
+import { int8Gemm, isByteOutput, packOperand, type WasmPackedOperand } from '../../wasm/int8-gemm.ts';
+import { WASM_MIN_WORK } from './igemm.ts';
+
+/** b in the wasm layout per TypeScript-packed b (the node's prepared one). */
+const wasmB = new WeakMap<PackedOperand, WasmPackedOperand>();
+
+/** The wasm path of qlinearMatMulImpl: every product with its output stage fused. */
+function qlinearMatMulWasm(backend: WasmBackend, op: MatMulOperands, y: Int8Array | Uint8Array, packedB: PackedOperand | undefined): void {
+  const { a, aZero, b, bZero, plan, stage } = op;
+  const { batchShape, m, n, k } = plan;
+  const batches = shapeSize(batchShape);
+  const target = (offset: number) => ({ kind: 'quantized' as const, stage, axis: 'columns' as const, channel0: 0, y, offset, ld: n });
+  if (sharesB(plan)) {
+    let packed = packedB === undefined ? undefined : wasmB.get(packedB);
+    if (packed === undefined) {
+      packed = packOperand(backend, denseView(b, 0, n), 'columns', n, k);
+      if (packedB !== undefined) wasmB.set(packedB, packed);
+    }
+    int8Gemm(backend, { m: batches * m, n, k, a: { view: denseView(a, 0, k) }, b: { packed }, aZero: [aZero], bZero, target: target(0) });
+    return;
+  }
+  forEachBatch(plan, (index, aMatrix, bMatrix) => {
+    int8Gemm(backend, { m, n, k, a: { view: denseView(a, aMatrix * m * k, k) }, b: { view: denseView(b, bMatrix * k * n, n) }, aZero: [aZero], bZero, target: target(index * m * n) });
+  });
+}
+
+/** Calls visit(output batch, a matrix, b matrix) for every batch of the broadcast product. */
+function forEachBatch(plan: MatMulPlan, visit: (index: number, aMatrix: number, bMatrix: number) => void): void {
+  const { batchShape } = plan;
+  const aStrides = broadcastStrides(plan.aBatch, batchShape);
+  const bStrides = broadcastStrides(plan.bBatch, batchShape);
+  const outStrides = stridesOf(batchShape);
+  const batches = shapeSize(batchShape);
+  for (let index = 0; index < batches; index++) {
+    let aMatrix = 0;
+    let bMatrix = 0;
+    let rest = index;
+    for (let axis = 0; axis < batchShape.length; axis++) {
+      const coordinate = Math.floor(rest / outStrides[axis]);
+      rest -= coordinate * outStrides[axis];
+      aMatrix += coordinate * aStrides[axis];
+      bMatrix += coordinate * bStrides[axis];
+    }
+    visit(index, aMatrix, bMatrix);
+  }
+}
 
 /** a and b (row-major, shapes of `plan`) with their zero points, and the output stage (per tensor or per column). */
 export interface MatMulOperands {
@@ -50,6 +99,11 @@ export function qlinearMatMulImpl(op: MatMulOperands, y: QuantizedOutput, packed
   const { a, aZero, b, bZero, plan, stage } = op;
   const { batchShape, m, n, k } = plan;
   const batches = shapeSize(batchShape);
+  const backend = wasmKernels();
+  if (backend !== undefined && isByteOutput(y) && batches * m * n * k >= WASM_MIN_WORK) {
+    qlinearMatMulWasm(backend, op, y, packedB);
+    return;
+  }
   if (sharesB(plan)) {
     // every batch of a against the one b: a single (batches·m) × k product
     const rows = batches * m;
@@ -58,23 +112,11 @@ export function qlinearMatMulImpl(op: MatMulOperands, y: QuantizedOutput, packed
     requantizeColumns(stage, acc, 0, y, 0, rows, n); // eq. (18)
     return;
   }
-  const aStrides = broadcastStrides(plan.aBatch, batchShape);
-  const bStrides = broadcastStrides(plan.bBatch, batchShape);
-  const outStrides = stridesOf(batchShape);
   const acc = new Int32Array(m * n);
-  for (let index = 0; index < batches; index++) {
-    let aMatrix = 0;
-    let bMatrix = 0;
-    let rest = index;
-    for (let axis = 0; axis < batchShape.length; axis++) {
-      const coordinate = Math.floor(rest / outStrides[axis]);
-      rest -= coordinate * outStrides[axis];
-      aMatrix += coordinate * aStrides[axis];
-      bMatrix += coordinate * bStrides[axis];
-    }
+  forEachBatch(plan, (index, aMatrix, bMatrix) => {
     igemm(m, n, k, denseView(a, aMatrix * m * k, k), [aZero], denseView(b, bMatrix * k * n, n), bZero, acc); // eqs. (10), (11)
     requantizeColumns(stage, acc, 0, y, index * m * n, m, n); // eq. (18)
-  }
+  });
 }
 
 interface PreparedMatMul {

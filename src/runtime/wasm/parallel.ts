@@ -1,0 +1,34 @@
+/**
+ * Splitting a kernel call across threads. A kernel that computes a range of panels [start, end)
+ * (two of its arguments) is called once per thread on contiguous sub-ranges; every panel is
+ * computed by the same code whatever the split, so results are identical for any thread count.
+ * Small calls stay on the calling thread: waking a worker costs tens of microseconds.
+ */
+import type { WasmBackend } from './backend.ts';
+
+/** Work (multiply-adds) below which one more thread does not pay for its wake-up. */
+export const MIN_WORK_PER_THREAD = 1 << 21;
+
+/**
+ * Calls `kernel(...args)` with args[at] .. args[at + 1] (a panel range) split into up to as many
+ * contiguous shares as there are threads, `work` being the call's multiply-adds.
+ */
+export function runPanels(backend: WasmBackend, kernel: string, args: readonly number[], at: number, work: number): void {
+  const run = backend.exports[kernel];
+  const pool = backend.pool;
+  const start = args[at];
+  const panels = args[at + 1] - start;
+  const threads = pool === undefined ? 1 : Math.max(1, Math.min(pool.workers + 1, panels, Math.floor(work / MIN_WORK_PER_THREAD)));
+  if (threads <= 1 || pool === undefined) {
+    run(...args);
+    return;
+  }
+  const shares: number[][] = [];
+  for (let t = 0; t < threads; t++) {
+    const share = [...args];
+    share[at] = start + Math.floor((panels * t) / threads);
+    share[at + 1] = start + Math.floor((panels * (t + 1)) / threads);
+    shares.push(share);
+  }
+  pool.run(kernel, shares.slice(1), () => run(...shares[0]));
+}

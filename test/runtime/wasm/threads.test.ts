@@ -1,0 +1,76 @@
+// Kernel threads (worker_threads on shared wasm memory, src/node/threads/pool.ts): every kernel
+// gives the same results — bit for bit, float included — on 1, 2 and 3 threads, since each
+// output is computed by the same code whatever the split.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { quantizeMultiplier } from '../../../src/numeric/fixedpoint.ts';
+import { outputStage } from '../../../src/quant/output-stage.ts';
+import { startKernelThreads, stopKernelThreads } from '../../../src/node/threads/pool.ts';
+import { convImpl } from '../../../src/runtime/kernels/float/conv.ts';
+import { sgemm } from '../../../src/runtime/kernels/float/sgemm.ts';
+import type { Window } from '../../../src/runtime/kernels/float/window.ts';
+import { qlinearConvImpl } from '../../../src/runtime/kernels/integer/qlinear-conv.ts';
+import { wasmKernels, wasmStatus } from '../../../src/runtime/wasm/index.ts';
+import { int8Gemm } from '../../../src/runtime/wasm/int8-gemm.ts';
+import { matrix, Random, values } from './helpers.ts';
+
+function window2d(size: number, kernel: number, stride: number): Window {
+  const out = Math.floor((size + 2 * (kernel >> 1) - kernel) / stride) + 1;
+  const pad = kernel >> 1;
+  return { spatialRank: 2, input: [1, size, size], output: [1, out, out], kernel: [1, kernel, kernel], strides: [1, stride, stride], dilations: [1, 1, 1], padBegin: [0, pad, pad], padEnd: [0, pad, pad] };
+}
+
+/** Runs the kernels on fixed operands; returns every output. Sizes are large enough to split. */
+function runAll(): { name: string; data: ArrayLike<number> }[] {
+  const random = new Random(31);
+  const out: { name: string; data: ArrayLike<number> }[] = [];
+  const [m, n, k] = [200, 190, 170];
+  const a = matrix(values(random, 'uint8', m * k), m, k, false);
+  const b = matrix(values(random, 'int8', k * n), k, n, false);
+  const c = new Int32Array(m * n);
+  int8Gemm(wasmKernels()!, { m, n, k, a: { view: a }, b: { view: b }, aZero: [7], bZero: [0], target: { kind: 'int32', c, offset: 0, ld: n } });
+  out.push({ name: 'int8 GEMM', data: c });
+  const fa = Float32Array.from({ length: m * k }, () => random.uniform() - 0.5);
+  const fb = Float32Array.from({ length: k * n }, () => random.uniform() - 0.5);
+  const fc = new Float32Array(m * n);
+  sgemm(false, false, m, n, k, 1, fa, k, fb, n, 0, fc, n);
+  out.push({ name: 'fp32 GEMM', data: fc });
+  for (const [group, channels, maps, kernel, stride, size] of [[1, 16, 64, 3, 1, 40], [128, 128, 128, 3, 1, 96], [64, 64, 64, 3, 2, 40], [1, 32, 48, 1, 1, 40]] as const) {
+    const window = window2d(size, kernel, stride);
+    const dims = { batch: 1, channels, featureMaps: maps, group };
+    const taps = (channels / group) * kernel * kernel;
+    const x = values(random, 'uint8', channels * size * size) as Uint8Array;
+    const w = values(random, 'int8', maps * taps) as Int8Array;
+    const q = quantizeMultiplier(0.0004);
+    const stage = outputStage({ multiplier: [q.multiplier], shift: [q.shift] }, 3, 0, 255);
+    const outSize = window.output[1] * window.output[2];
+    const y = new Uint8Array(maps * outSize);
+    qlinearConvImpl({ x, xZero: 128, w, wZero: new Int32Array(1), bias: undefined, dims, window, stage }, y);
+    out.push({ name: `int8 conv group ${group} k${kernel} s${stride}`, data: y });
+    const fy = new Float32Array(maps * outSize);
+    convImpl(Float32Array.from(x, (v) => v / 255), Float32Array.from(w, (v) => v / 127), undefined, dims, window, fy);
+    out.push({ name: `fp32 conv group ${group} k${kernel} s${stride}`, data: fy });
+  }
+  return out;
+}
+
+test('1, 2 and 3 threads give identical results for int8 and fp32 GEMM, convolution and depthwise convolution', async () => {
+  const single = runAll();
+  try {
+    for (const threads of [2, 3]) {
+      const status = await startKernelThreads(threads);
+      assert.equal(status.threads, threads);
+      const before = wasmKernels()!.pool!.splitCalls;
+      const split = runAll();
+      // split: both GEMMs, the 16→64 convolution and the 128-channel depthwise one, int8 and fp32
+      // (the small ones stay on one thread: MIN_WORK_PER_THREAD)
+      assert.ok(wasmKernels()!.pool!.splitCalls - before >= 6, `only ${wasmKernels()!.pool!.splitCalls - before} calls were split`);
+      for (let i = 0; i < single.length; i++) {
+        assert.deepEqual(Array.from(split[i].data, (v) => (Object.is(v, -0) ? 'neg0' : v)), Array.from(single[i].data, (v) => (Object.is(v, -0) ? 'neg0' : v)), `${split[i].name} on ${threads} threads`);
+      }
+    }
+  } finally {
+    await stopKernelThreads();
+  }
+  assert.equal(wasmStatus().threads, 1);
+});
