@@ -9,9 +9,9 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { execSync } from 'node:child_process';
 import type { ResultRow, ResultTask } from './results-worker.ts';
+import { runOnWorkers } from './worker-pool.ts';
 
 const limit = Number(process.argv[process.argv.indexOf('--limit') + 1]) || 10000;
 const workers = Math.max(1, Math.min(availableParallelism(), 2));
@@ -30,25 +30,10 @@ for (const bits of [16, 8, 6, 4]) {
 
 const started = Date.now();
 const rows = new Map<string, ResultRow>();
-let next = 0;
-await Promise.all(
-  Array.from({ length: workers }, () =>
-    new Promise<void>((resolve, reject) => {
-      const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { module: new URL('./results-worker.ts', import.meta.url).href, limit } });
-      const send = () => {
-        if (next < tasks.length) worker.postMessage(tasks[next++]);
-        else void worker.terminate().then(() => resolve());
-      };
-      worker.on('message', (row: ResultRow) => {
-        rows.set(row.id, row);
-        process.stderr.write(`${row.id.padEnd(28)} ${(row.top1 * 100).toFixed(2)}%  (${row.seconds.toFixed(1)} s)\n`);
-        send();
-      });
-      worker.on('error', reject);
-      worker.on('online', send);
-    }),
-  ),
-);
+await runOnWorkers<ResultTask, ResultRow>(new URL('./results-worker.ts', import.meta.url), { limit }, tasks, workers, (row) => {
+  rows.set(row.id, row);
+  process.stderr.write(`${row.id.padEnd(28)} ${(row.top1 * 100).toFixed(2)}%  (${row.seconds.toFixed(1)} s)\n`);
+});
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 const float = rows.get('float')!.top1;

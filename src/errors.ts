@@ -51,8 +51,8 @@ export class ShapeError extends QuantkitError {
 
 /** A configured limit (elements per tensor, bytes, nodes, ...) would be exceeded. */
 export class LimitError extends QuantkitError {
-  constructor(message: string) {
-    super('E_LIMIT', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_LIMIT', message, options);
   }
 }
 

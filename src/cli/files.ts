@@ -1,7 +1,8 @@
 /**
  * File access for commands: models with their sidecar JSON, datasets, and atomic output writes
  * (a temporary file renamed into place, so an interrupted run never leaves a partial file and an
- * input is never modified).
+ * input is never modified). The temporary files of writes in progress are tracked, so the CLI's
+ * SIGINT/SIGTERM handler (main.ts) can remove them.
  */
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -35,6 +36,15 @@ export function loadModel(path: string): LoadedModel {
   return { ...result, path, bytes: statSync(path).size, sidecar };
 }
 
+/** Temporary files being written now. */
+const temporaries = new Set<string>();
+
+/** Removes the temporary files of writes in progress (called when the process is interrupted). */
+export function removeTemporaries(): void {
+  for (const path of temporaries) rmSync(path, { force: true });
+  temporaries.clear();
+}
+
 /**
  * Writes `data` to `path` atomically: to a temporary file beside it, then renamed. Refuses to
  * overwrite an existing file unless `force`, and never writes over one of `inputs`.
@@ -47,11 +57,14 @@ export function writeOutput(path: string, data: Uint8Array | string, options: { 
   }
   if (existsSync(path) && !options.force) throw new UsageError(`output ${path} exists; pass --force to overwrite it`);
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  temporaries.add(temporary);
   try {
     writeFileSync(temporary, data);
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
+  } finally {
+    temporaries.delete(temporary);
   }
 }

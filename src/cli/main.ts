@@ -9,7 +9,8 @@ import { inspectCommand } from './commands/inspect.ts';
 import { quantizeCommand } from './commands/quantize.ts';
 import { reportCommand } from './commands/report.ts';
 import { startCommand } from './commands/start.ts';
-import { EXIT_OK, EXIT_USAGE, exitCodeFor, formatError } from './errors.ts';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeFor, formatError } from './errors.ts';
+import { removeTemporaries } from './files.ts';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -17,6 +18,8 @@ export function buildProgram(): Command {
     .description('Quantize neural networks (ONNX in, quantized ONNX out) and run them in integer arithmetic.')
     .option('--verbose', 'print stack traces with errors')
     .exitOverride()
+    // Commander's own errors (unknown option, missing argument, ...) in the one-line form of ours.
+    .configureOutput({ outputError: (message, write) => write(`quantkit: E_USAGE: ${message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()} `) })
     .showHelpAfterError('(run with --help for usage)');
   inspectCommand(program);
   evalCommand(program);
@@ -27,8 +30,16 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Ends an interrupted run: the temporary files of writes in progress go, outputs already renamed into place are complete. */
+function interrupted(signal: 'SIGINT' | 'SIGTERM'): void {
+  removeTemporaries();
+  process.stderr.write(`\nquantkit: interrupted by ${signal}\n`);
+  process.exit(EXIT_INTERRUPTED[signal]);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  process.on('SIGINT', interrupted).on('SIGTERM', interrupted);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
@@ -39,6 +50,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     process.stderr.write(`${formatError(error, program.opts().verbose === true || argv.includes('--verbose'))}\n`);
     return exitCodeFor(error);
+  } finally {
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
   }
 }
 

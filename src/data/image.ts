@@ -30,8 +30,11 @@ export function decodeImage(bytes: Uint8Array, name = 'image'): Image {
 }
 
 function fromPng(bytes: Uint8Array, name: string): Image {
+  // The size is checked from the header (IHDR, the first chunk) before anything is inflated.
+  const header = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length >= 24 && header.getUint32(12) === 0x49484452) checkMegapixels(header.getUint32(16), header.getUint32(20), name);
   const png = decodePng(bytes);
-  if (png.width * png.height > MAX_IMAGE_MEGAPIXELS * 1e6) throw new DataError(`${name}: ${png.width}×${png.height} exceeds ${MAX_IMAGE_MEGAPIXELS} megapixels`);
+  checkMegapixels(png.width, png.height, name);
   if (png.palette !== undefined) {
     const rgb = convertIndexedToRgb(png);
     const channels = rgb.length / (png.width * png.height);
@@ -53,6 +56,10 @@ function fromPng(bytes: Uint8Array, name: string): Image {
   // Gray+alpha is kept as 2 channels only long enough to drop the alpha.
   if (png.channels === 2) return dropAlpha(png.width, png.height, pixels, 2);
   return { width: png.width, height: png.height, channels: png.channels, pixels };
+}
+
+function checkMegapixels(width: number, height: number, name: string): void {
+  if (width * height > MAX_IMAGE_MEGAPIXELS * 1e6) throw new DataError(`${name}: ${width}×${height} exceeds ${MAX_IMAGE_MEGAPIXELS} megapixels`);
 }
 
 function fromJpeg(bytes: Uint8Array): Image {

@@ -109,6 +109,11 @@ export function decodeNpyElements(header: NpyHeader, bytes: Uint8Array, count: n
 export function parseNpy(bytes: Uint8Array, name = '.npy data'): { header: NpyHeader; data: Float64Array } {
   const header = parseNpyHeader(bytes, name);
   const count = header.shape.reduce((a, b) => a * b, 1);
+  // Before allocating: a header may claim any shape.
+  const available = bytes.length - header.dataOffset;
+  if (count * header.bytesPerElement > available) {
+    throw new DataError(`${name}: truncated (shape [${header.shape.join(', ')}] needs ${count * header.bytesPerElement} bytes of data, the file has ${available})`);
+  }
   const data = new Float64Array(count);
   decodeNpyElements(header, bytes.subarray(header.dataOffset), count, data);
   return { header, data };

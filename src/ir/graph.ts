@@ -8,6 +8,7 @@
  * is produced once (by a node, an initializer or a graph input).
  */
 import type { DType } from './dtype.ts';
+import type { Limits } from './limits.ts';
 import type { Tensor } from './tensor.ts';
 
 /** A dimension: a number when known, a name for a symbolic dimension, null when unknown. */
@@ -65,4 +66,9 @@ export interface Model {
   readonly docString?: string;
   readonly metadata?: ReadonlyMap<string, string>;
   readonly graph: Graph;
+  /**
+   * The resource limits the model was imported under. Models derived from it keep them, and
+   * executors apply `maxTensorElements` to every tensor a kernel computes (default limits when absent).
+   */
+  readonly limits?: Limits;
 }

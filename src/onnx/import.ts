@@ -60,6 +60,7 @@ export function importModelWithReport(bytes: Uint8Array, options: ImportOptions 
     ...(proto.doc_string ? { docString: proto.doc_string } : {}),
     ...(metadata.size > 0 ? { metadata } : {}),
     graph,
+    limits,
   };
   return { model, upgrades };
 }

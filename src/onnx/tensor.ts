@@ -70,7 +70,7 @@ export function tensorFromProto(proto: TensorProto, options: TensorDecodeOptions
   if (hasField(proto, 'segment')) throw new ModelFormatError(`${what}: segmented tensors are not supported`);
   let data: TensorData;
   if (proto.data_location === TensorProto_DataLocation.EXTERNAL) {
-    data = readRawData(dtype, count, externalBytes(proto, options.externalData, what), what);
+    data = readRawData(dtype, count, externalBytes(proto, options.externalData, rawByteLength(dtype, count), what), what);
   } else if (hasField(proto, 'raw_data')) {
     data = readRawData(dtype, count, bytesField(proto.raw_data), what);
   } else {
@@ -79,7 +79,7 @@ export function tensorFromProto(proto: TensorProto, options: TensorDecodeOptions
   return { dtype, shape, data };
 }
 
-function externalBytes(proto: TensorProto, resolver: ExternalDataResolver | undefined, what: string): Uint8Array {
+function externalBytes(proto: TensorProto, resolver: ExternalDataResolver | undefined, expected: number, what: string): Uint8Array {
   const entries = new Map((proto.external_data ?? []).map((e) => [e.key ?? '', e.value ?? '']));
   const location = entries.get('location');
   if (location === undefined || location === '') throw new ModelFormatError(`${what}: external data without a location`);
@@ -88,6 +88,8 @@ function externalBytes(proto: TensorProto, resolver: ExternalDataResolver | unde
   }
   const offset = parseCount(entries.get('offset'), what, 'offset') ?? 0;
   const length = parseCount(entries.get('length'), what, 'length');
+  // Refused before anything is read: the file may be large, the dims may be small.
+  if (length !== undefined && length !== expected) throw new ModelFormatError(`${what}: external data length ${length} does not match the ${expected} bytes its dims and data type need`);
   try {
     return resolver(location, offset, length);
   } catch (error) {

@@ -3,11 +3,16 @@
  * decides which). Creation resolves every node's kernel, so an unsupported op fails before
  * anything runs. A run checks the feeds against the declared graph inputs, calls the kernels in
  * topological order, reports every computed value to `onValue` (calibration observers hook in
- * there), and drops each intermediate after its last consumer unless it is fetched.
+ * there), and drops each intermediate after its last consumer unless it is fetched. Every
+ * tensor a kernel computes is held to the model's `limits.maxTensorElements`, checked before the
+ * kernel runs where the op's output shape can be inferred (output-limit.ts).
  */
 import { LimitError, QuantkitError, ShapeError, describeError } from '../errors.ts';
 import type { Model, Node, ValueInfo } from '../ir/graph.ts';
+import { DEFAULT_LIMITS } from '../ir/limits.ts';
 import type { Tensor } from '../ir/tensor.ts';
+import { turnIfDue } from './event-loop.ts';
+import { checkOutputSizes } from './output-limit.ts';
 import { planGraph, type ExecutionPlan } from './plan.ts';
 import type { KernelRegistry } from './registry.ts';
 import { checkValue } from './value-check.ts';
@@ -35,7 +40,7 @@ export interface ExecutorOptions {
 export interface Executor {
   readonly model: Model;
   readonly registry: KernelRegistry;
-  /** Runs the graph; resolves to the graph outputs plus the fetched values, by name. */
+  /** Runs the graph; resolves to the graph outputs plus the fetched values, by name. Lets the event loop turn every 50 ms of runs (event-loop.ts). */
   run(feeds: Readonly<Record<string, Tensor>>, options?: RunOptions): Promise<Record<string, Tensor>>;
   /** The same as `run`, synchronously. */
   runSync(feeds: Readonly<Record<string, Tensor>>, options?: RunOptions): Record<string, Tensor>;
@@ -53,7 +58,10 @@ export function createExecutor(model: Model, registry: KernelRegistry, options: 
     model,
     registry,
     runSync,
-    run: async (feeds, runOptions) => runSync(feeds, runOptions),
+    run: async (feeds, runOptions) => {
+      await turnIfDue();
+      return runSync(feeds, runOptions);
+    },
   };
 }
 
@@ -66,6 +74,8 @@ interface FixedParts {
   readonly declared: ReadonlyMap<string, ValueInfo> | undefined;
   /** How messages name output i of step s: `node "conv1" (Conv) output "y"`. */
   readonly outputLabels: readonly (readonly string[])[];
+  /** The model's maxTensorElements: no input or computed tensor may be larger. */
+  readonly maxElements: number;
 }
 
 function fixedParts(model: Model, plan: ExecutionPlan, checkDeclared: boolean): FixedParts {
@@ -74,6 +84,7 @@ function fixedParts(model: Model, plan: ExecutionPlan, checkDeclared: boolean): 
     outputNames: new Set(model.graph.outputs.map((output) => output.name)),
     declared: checkDeclared ? declaredValues(model) : undefined,
     outputLabels: plan.steps.map((step) => step.node.outputs.map((name) => `${step.label} output ${JSON.stringify(name)}`)),
+    maxElements: model.limits?.maxTensorElements ?? DEFAULT_LIMITS.maxTensorElements,
   };
 }
 
@@ -88,7 +99,7 @@ function execute(model: Model, plan: ExecutionPlan, fixed: FixedParts, feeds: Re
   for (const input of graph.inputs) {
     const value = feeds[input.name];
     if (value === undefined) throw new ShapeError(`graph input ${JSON.stringify(input.name)} is missing from the feeds`);
-    checkValue(`graph input ${JSON.stringify(input.name)}`, value, input, symbols);
+    checkValue(`graph input ${JSON.stringify(input.name)}`, value, input, symbols, fixed.maxElements);
     values.set(input.name, value);
   }
   const fetch = options.fetch ?? [];
@@ -106,6 +117,7 @@ function execute(model: Model, plan: ExecutionPlan, fixed: FixedParts, feeds: Re
     const node = step.node;
     inputs.length = 0;
     for (const name of node.inputs) inputs.push(name === '' ? undefined : (values.get(name) ?? graph.initializers.get(name)));
+    checkOutputSizes(node, inputs, step.label, fixed.maxElements);
     let outputs: Tensor[];
     try {
       outputs = step.kernel(inputs, node);
@@ -117,7 +129,7 @@ function execute(model: Model, plan: ExecutionPlan, fixed: FixedParts, feeds: Re
       if (name === '') continue;
       const value = outputs[i];
       if (value === undefined) throw new QuantkitError('E_KERNEL', `${step.label}: the kernel returned no value for output #${i} ${JSON.stringify(name)}`);
-      checkValue(fixed.outputLabels[s][i], value, declared?.get(name), symbols);
+      checkValue(fixed.outputLabels[s][i], value, declared?.get(name), symbols, fixed.maxElements);
       values.set(name, value);
       onValue?.(name, value, node);
     }
@@ -148,6 +160,6 @@ function annotate(error: unknown, where: string): Error {
     if (!error.message.includes(where)) error.message = `${where}: ${error.message}`;
     return error;
   }
-  if (error instanceof RangeError) return new LimitError(`${where}: ${describeError(error)}`);
+  if (error instanceof RangeError) return new LimitError(`${where}: ${describeError(error)}`, { cause: error });
   return new QuantkitError('E_KERNEL', `${where}: kernel failed: ${describeError(error)}`, { cause: error });
 }

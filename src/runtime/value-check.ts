@@ -10,14 +10,15 @@ import { formatShape, shapeSize, type Tensor } from '../ir/tensor.ts';
 
 /**
  * Throws ShapeError naming `what` if `value` is not a well-formed tensor (storage, element
- * count) or does not match `declared`. Symbolic dims are looked up in / added to `symbols`.
+ * count) or does not match `declared`, LimitError if it has more than `maxElements` elements.
+ * Symbolic dims are looked up in / added to `symbols`.
  */
-export function checkValue(what: string, value: Tensor, declared: ValueInfo | undefined, symbols: Map<string, number>): void {
+export function checkValue(what: string, value: Tensor, declared: ValueInfo | undefined, symbols: Map<string, number>, maxElements?: number): void {
   if (value === null || typeof value !== 'object' || !Array.isArray(value.shape) || !ArrayBuffer.isView(value.data)) {
     throw new ShapeError(`${what} is not a tensor ({ dtype, shape, data })`);
   }
   if (!storageMatches(value.dtype, value.data)) throw new ShapeError(`${what}: ${value.data.constructor.name} cannot hold ${value.dtype} elements`);
-  const size = shapeSize(value.shape, undefined, what);
+  const size = shapeSize(value.shape, maxElements, what);
   if (value.data.length !== size) throw new ShapeError(`${what}: shape ${formatShape(value.shape)} needs ${size} elements, data has ${value.data.length}`);
   if (declared === undefined) return;
   if (declared.dtype !== undefined && declared.dtype !== value.dtype) throw new ShapeError(`${what}: dtype ${value.dtype}, declared ${declared.dtype}`);

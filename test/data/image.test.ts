@@ -38,3 +38,11 @@ test('not an image → DataError naming it', () => {
   const broken = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0]);
   assert.throws(() => decodeImage(broken, 'broken.png'), (e) => e instanceof DataError && /broken\.png/.test(e.message));
 });
+
+test('a PNG whose header claims more than 100 megapixels is refused before it is inflated (found by review)', () => {
+  const png = encodePng({ width: 1, height: 1, data: new Uint8Array(1), channels: 1, depth: 8 });
+  // IHDR width and height (big-endian, bytes 16–23): 60000 × 60000 would inflate to 3.6 GB.
+  new DataView(png.buffer, png.byteOffset).setUint32(16, 60000);
+  new DataView(png.buffer, png.byteOffset).setUint32(20, 60000);
+  assert.throws(() => decodeImage(png, 'bomb.png'), (e) => e instanceof DataError && /bomb\.png: 60000×60000 exceeds 100 megapixels/.test(e.message));
+});

@@ -30,3 +30,10 @@ test('bad .npy input gives DataError', () => {
   const text = new TextDecoder('latin1').decode(fortran).replace("'fortran_order': False", "'fortran_order': True ");
   assert.throws(() => parseNpy(Uint8Array.from(text, (c) => c.charCodeAt(0))), (e) => e instanceof DataError && /Fortran/.test(e.message));
 });
+
+test('a header claiming more elements than the file holds is refused before anything is allocated (found by review)', () => {
+  // 2^40 float64 elements would be an 8 TiB allocation (a RangeError, not a DataError) before this check.
+  for (const shape of [[2 ** 40], [2 ** 20, 2 ** 20]]) {
+    assert.throws(() => parseNpy(npyBytes('<f8', shape, new Uint8Array(16))), (e) => e instanceof DataError && /needs \d+ bytes of data, the file has 16/.test(e.message));
+  }
+});

@@ -90,3 +90,13 @@ test('provably inconsistent shapes are a ShapeError naming the node; unknowns ne
   assert.throws(() => inferNode(reshape, constants), ShapeError);
   assert.deepEqual(inferNode({ ...reshape, inputs: ['a', 's'] }, { ...constants, constant: () => float32([1], [6]) })[0]?.shape, [6]);
 });
+
+test('a shape input declaring an absurd length leaves the rank unknown instead of allocating it (found by fuzzing)', () => {
+  const node = (opType: string, inputs: string[]) => ({ name: 'n', opType, domain: '', inputs, outputs: ['y'], attributes: {} });
+  const lookup = (length: number) => ({ info: (name: string) => (name === 's' ? { name, dtype: 'int64' as const, shape: [length] } : { name, dtype: 'float32' as const, shape: [6] }), constant: () => undefined });
+  for (const [op, inputs] of [['Reshape', ['x', 's']], ['ConstantOfShape', ['s']]] as const) {
+    assert.deepEqual(inferNode(node(op, [...inputs]), lookup(3))[0]?.shape, [null, null, null], op);
+    // 2^31 would have been `new Array(2 ** 31).fill(null)`: the process ran out of memory.
+    for (const length of [2 ** 31, -1, 1.5]) assert.equal(inferNode(node(op, [...inputs]), lookup(length))[0]?.shape, undefined, `${op} ${length}`);
+  }
+});

@@ -1,10 +1,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelFormatError } from '../../src/errors.ts';
 import { loadModelFile } from '../../src/node/load-model.ts';
+import { importModel } from '../../src/onnx/import.ts';
 import { DT, modelBytes, node, value } from '../onnx/helpers/proto-builder.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'quantkit-load-'));
@@ -52,4 +53,35 @@ test('locations that leave the folder, and bad offsets, are refused with typed e
     assert.throws(() => loadModelFile(path), (e: unknown) => e instanceof ModelFormatError && e.message.includes(name) && e.message.includes('initializer "w"'), name);
   }
   assert.throws(() => loadModelFile(join(folder, 'no-such-model.onnx')), (e: unknown) => e instanceof ModelFormatError && /no-such-model/.test(e.message));
+});
+
+test('Windows-absolute and NUL-carrying locations, links to folders outside and malformed offsets are refused; links inside are followed', () => {
+  mkdirSync(join(root, 'elsewhere'), { recursive: true });
+  writeFileSync(join(root, 'elsewhere', 'w.bin'), weights);
+  symlinkSync(join(root, 'elsewhere'), join(folder, 'linked-dir'));
+  symlinkSync(join(folder, 'sub', 'weights.bin'), join(folder, 'inner-link.bin'));
+  const refused: [string, string, string, RegExp][] = [
+    ['win.onnx', 'C:\\weights.bin', '4', /is absolute/],
+    ['unc.onnx', '\\\\server\\share\\weights.bin', '4', /is absolute/],
+    ['nul.onnx', 'sub/weights.bin\0.txt', '4', /is absolute/],
+    ['dirlink.onnx', 'linked-dir/w.bin', '4', /through a link/],
+    ['negative.onnx', 'sub/weights.bin', '-4', /offset "-4" is not a non-negative integer/],
+    ['text.onnx', 'sub/weights.bin', '4 ', /offset "4 " is not a non-negative integer/],
+  ];
+  for (const [name, location, offset, pattern] of refused) {
+    const path = writeModel(name, location, offset);
+    assert.throws(() => loadModelFile(path), (e: unknown) => e instanceof ModelFormatError && pattern.test(e.message), name);
+  }
+  assert.deepEqual(Array.from(loadModelFile(writeModel('inner.onnx', 'inner-link.bin')).graph.initializers.get('w')!.data), [1, 2, 3]);
+});
+
+test('a length that does not match the dims is refused before the data file is read', () => {
+  const bytes = readFileSync(writeModel('long.onnx', 'sub/weights.bin', '0', '16'));
+  let reads = 0;
+  const externalData = () => {
+    reads++;
+    return new Uint8Array(16);
+  };
+  assert.throws(() => importModel(bytes, { externalData }), (e: unknown) => e instanceof ModelFormatError && /external data length 16 does not match the 12 bytes/.test(e.message));
+  assert.equal(reads, 0);
 });

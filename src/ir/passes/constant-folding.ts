@@ -6,12 +6,13 @@
  * Not folded: nodes with subgraphs, non-deterministic ops (Random*, Multinomial, Bernoulli),
  * nodes producing graph outputs (the output stays computed), nodes in other domains than the
  * default one unless `domains` lists them, and results larger than `maxElements` (checked on the
- * inferred shape before evaluating when it is known, and on the result after).
+ * inferred shape before evaluating when it is known — a single dim longer than `maxElements`
+ * counts, see exceedsElements — and on the result after).
  */
 import type { Graph, Node } from '../graph.ts';
 import { outputNames, usedNames } from '../graph-utils.ts';
 import { inferNodeSafely } from '../shape-inference.ts';
-import { dimProduct } from '../shapes/dims.ts';
+import { exceedsElements } from '../shapes/dims.ts';
 import type { Tensor } from '../tensor.ts';
 import { subgraphsOf } from '../topology.ts';
 
@@ -69,7 +70,7 @@ function tryEvaluate(node: Node, constants: ReadonlyMap<string, Tensor>, evaluat
     return t === undefined ? undefined : { name, dtype: t.dtype, shape: t.shape };
   }, constant: (name: string) => constants.get(name) };
   const predicted = inferNodeSafely(node, lookup);
-  if (predicted.some((p) => p?.shape !== undefined && (dimProduct(p.shape) ?? 0) > maxElements)) return undefined;
+  if (predicted.some((p) => p?.shape !== undefined && exceedsElements(p.shape, maxElements))) return undefined;
   let results: Tensor[];
   try {
     results = evaluate(node, node.inputs.map((name) => (name === '' ? undefined : constants.get(name))));

@@ -43,6 +43,21 @@ export function dimProduct(dims: readonly Dim[]): number | null {
   return product;
 }
 
+/**
+ * True when a tensor of these dims would be too large for `maxElements`: its known dims alone
+ * multiply past it, or one dim is longer than it (kernels such as Pad and Resize allocate a map
+ * per axis as long as the dim, even when another dim is 0). Unknown and negative dims are ignored.
+ */
+export function exceedsElements(dims: readonly Dim[], maxElements: number): boolean {
+  let elements = 1;
+  for (const d of dims) {
+    if (typeof d !== 'number' || !(d >= 0)) continue;
+    if (d > maxElements) return true;
+    elements *= d;
+  }
+  return elements > maxElements;
+}
+
 /** The values of a small integer constant as numbers (shape, axes, pads inputs). */
 export function intValues(t: Tensor | undefined): number[] | undefined {
   return t === undefined ? undefined : Array.from(t.data as ArrayLike<number>);

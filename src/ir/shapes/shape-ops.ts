@@ -43,9 +43,8 @@ const reshape: ShapeRule = (node, ctx) => {
   const info = ctx.info(node.inputs[0]);
   const target = intValues(ctx.constant(node.inputs[1]));
   if (target === undefined) {
-    const s = ctx.info(node.inputs[1])?.shape;
-    const rank = s?.length === 1 && typeof s[0] === 'number' ? s[0] : undefined;
-    return [{ dtype: info?.dtype, ...(rank === undefined ? {} : { shape: new Array<Dim>(rank).fill(null) }) }];
+    const shape = rankFromShapeInput(ctx, node.inputs[1]);
+    return [{ dtype: info?.dtype, ...(shape === undefined ? {} : { shape }) }];
   }
   const input = info?.shape;
   const allowZero = attrInt(node, 'allowzero', 0) !== 0;
@@ -268,10 +267,14 @@ const constant: ShapeRule = (node) => {
   return [value === undefined ? undefined : { dtype: value.dtype, shape: value.shape, ...(value.data.length <= MAX_VALUE_ELEMENTS ? { value } : {}) }];
 };
 
-/** Output rank only, from a 1-D shape-like input of known length. */
+/** Larger ranks are left unknown: the rank comes from a declared dim, which a hostile file sets to 2^31. */
+const MAX_INFERRED_RANK = 1024;
+
+/** All-unknown dims of the rank a 1-D shape input declares by its length, when it declares a plausible one. */
 function rankFromShapeInput(ctx: RuleContext, name: string): Dim[] | undefined {
   const s = ctx.info(name)?.shape;
-  return s?.length === 1 && typeof s[0] === 'number' ? new Array<Dim>(s[0]).fill(null) : undefined;
+  const rank = s?.length === 1 ? s[0] : undefined;
+  return typeof rank === 'number' && Number.isInteger(rank) && rank >= 0 && rank <= MAX_INFERRED_RANK ? new Array<Dim>(rank).fill(null) : undefined;
 }
 
 const constantOfShape: ShapeRule = (node, ctx) => {

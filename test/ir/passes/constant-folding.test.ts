@@ -62,3 +62,18 @@ test('no folding of graph outputs, results above the size cap, evaluator failure
   assert.deepEqual(folded.nodes.map((n) => n.name).filter((n) => !n.startsWith('use_')), ['big', 'fails', 'random', 'graph_output']);
   assert.deepEqual(calls, ['fails'], 'the size cap is checked on the inferred shape before evaluating');
 });
+
+test('a result with one dim past maxElements is not evaluated even when it has no elements (found by review after the fuzzed executor hang)', () => {
+  const { evaluate, calls } = evaluator();
+  const b = new GraphBuilder('g');
+  b.addInput('in', 'float32', [1]);
+  // Pad of an empty [0, 2] tensor by 2^31 on the last axis: 0 elements, but the Pad kernel builds a 2^31-long index map.
+  const x = b.addInitializer('x', tensor('float32', [0, 2]));
+  const pads = b.addInitializer('pads', tensor('int64', [4], Float64Array.from([0, 0, 0, 2 ** 31])));
+  const [padded] = b.addNode('Pad', [x, pads], {}, { name: 'pad' });
+  const [y] = b.addNode('Add', [padded, 'in'], {}, { name: 'add' });
+  b.addOutput(y);
+  const graph = b.build();
+  assert.equal(foldConstants(graph, evaluate), graph);
+  assert.deepEqual(calls, []);
+});
