@@ -6,9 +6,11 @@ import { Command, CommanderError } from 'commander';
 import { calibrateCommand } from './commands/calibrate.ts';
 import { evalCommand } from './commands/eval.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { qatCommand } from './commands/qat.ts';
 import { quantizeCommand } from './commands/quantize.ts';
 import { reportCommand } from './commands/report.ts';
 import { startCommand } from './commands/start.ts';
+import { trainCommand } from './commands/train.ts';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeFor, formatError } from './errors.ts';
 import { removeTemporaries } from './files.ts';
 
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   inspectCommand(program);
   evalCommand(program);
   quantizeCommand(program);
+  trainCommand(program);
+  qatCommand(program);
   calibrateCommand(program);
   reportCommand(program);
   startCommand(program);
