@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseSidecar, type ModelSidecar } from '../data/sidecar.ts';
 import { loadModelFileWithReport } from '../node/load-model.ts';
 import type { ImportResult } from '../onnx/import.ts';
+import type { Limits } from '../ir/limits.ts';
 import { UsageError } from './errors.ts';
 
 export interface LoadedModel extends ImportResult {
@@ -27,10 +28,17 @@ export function sidecarPath(modelPath: string): string {
 }
 
 /** Loads an ONNX model and its sidecar `<name>.json`, if there is one beside it. */
+/** Limits for the models commands load (`--model-limit`, set by main.ts before a command runs). */
+let modelLimits: Partial<Limits> = {};
+
+export function setModelLimits(limits: Partial<Limits>): void {
+  modelLimits = { ...limits };
+}
+
 export function loadModel(path: string): LoadedModel {
   requireFile(path, 'model');
   if (statSync(path).isDirectory()) throw new UsageError(`model ${path} is a directory; pass the .onnx file`);
-  const result = loadModelFileWithReport(path);
+  const result = loadModelFileWithReport(path, { limits: modelLimits });
   const sidecarFile = sidecarPath(path);
   const sidecar = existsSync(sidecarFile) ? parseSidecar(readFileSync(sidecarFile, 'utf8'), sidecarFile) : undefined;
   return { ...result, path, bytes: statSync(path).size, sidecar };

@@ -3,6 +3,7 @@
  * 0 ok, 1 failure, 2 usage or bad input (see errors.ts).
  */
 import { Command, CommanderError } from 'commander';
+import { benchCommand } from './commands/bench.ts';
 import { calibrateCommand } from './commands/calibrate.ts';
 import { evalCommand } from './commands/eval.ts';
 import { inspectCommand } from './commands/inspect.ts';
@@ -11,18 +12,27 @@ import { quantizeCommand } from './commands/quantize.ts';
 import { reportCommand } from './commands/report.ts';
 import { startCommand } from './commands/start.ts';
 import { trainCommand } from './commands/train.ts';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeFor, formatError } from './errors.ts';
-import { removeTemporaries } from './files.ts';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeFor, formatError, UsageError } from './errors.ts';
+import { removeTemporaries, setModelLimits } from './files.ts';
+import { DEFAULT_LIMITS, resolveLimits, type Limits } from '../ir/limits.ts';
+import { startKernelThreads, stopKernelThreads } from '../node/threads/pool.ts';
 
 export function buildProgram(): Command {
   const program = new Command()
     .name('quantkit')
     .description('Quantize neural networks (ONNX in, quantized ONNX out) and run them in integer arithmetic.')
     .option('--verbose', 'print stack traces with errors')
+    .option('--model-limit <name=value>', `resource limit on loaded models, repeatable (${Object.keys(DEFAULT_LIMITS).join(', ')}; defaults in src/ir/limits.ts)`, modelLimit, {})
     .exitOverride()
     // Commander's own errors (unknown option, missing argument, ...) in the one-line form of ours.
     .configureOutput({ outputError: (message, write) => write(`quantkit: E_USAGE: ${message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()} `) })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // --threads (threads.ts) of the command about to run: the kernel workers start here, stop in main().
+    .hook('preAction', async (program, action) => {
+      setModelLimits(resolveLimits(program.opts<{ modelLimit: Partial<Limits> }>().modelLimit));
+      const threads: unknown = action.opts().threads;
+      if (typeof threads === 'number' && threads > 1) await startKernelThreads(threads);
+    });
   inspectCommand(program);
   evalCommand(program);
   quantizeCommand(program);
@@ -30,8 +40,16 @@ export function buildProgram(): Command {
   qatCommand(program);
   calibrateCommand(program);
   reportCommand(program);
+  benchCommand(program);
   startCommand(program);
   return program;
+}
+
+/** `--model-limit maxNodes=5000`: one limit, added to those given before. */
+function modelLimit(value: string, previous: Partial<Limits>): Partial<Limits> {
+  const match = /^(\w+)=(\d+)$/.exec(value.trim());
+  if (match === null || !(match[1] in DEFAULT_LIMITS)) throw new UsageError(`--model-limit takes name=value with a name among ${Object.keys(DEFAULT_LIMITS).join(', ')}, got ${JSON.stringify(value)}`);
+  return { ...previous, [match[1]]: Number(match[2]) };
 }
 
 /** Ends an interrupted run: the temporary files of writes in progress go, outputs already renamed into place are complete. */
@@ -56,6 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return exitCodeFor(error);
   } finally {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+    await stopKernelThreads();
   }
 }
 

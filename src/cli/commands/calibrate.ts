@@ -15,6 +15,7 @@ import { loadModel, requireFile, writeOutput } from '../files.ts';
 import { printJson, table } from '../format.ts';
 import { positiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
+import { threadsOption } from '../threads.ts';
 
 /** What `calibrate` writes: the calibration's JSON, marked so other JSON files are not taken for it. */
 export interface StatisticsFile extends CalibrationJSON {
@@ -53,8 +54,7 @@ export function readStatistics(path: string): Calibration {
 }
 
 export function calibrateCommand(program: Command): void {
-  program
-    .command('calibrate')
+  threadsOption(program.command('calibrate'), '1')
     .description('run the float model over calibration data and save the statistics of every float activation (min/max, 2048-bin histogram) as JSON, for quantize --ranges and report --stats')
     .argument('<model>', 'float ONNX model (preprocessing from <model>.json beside it, if present)')
     .requiredOption('--calib <path>', 'calibration data: IDX images, .npy samples or an image folder (never your test set)')

@@ -1,20 +1,13 @@
 /** `quantkit eval <model.onnx> --data <path>`: top-1 accuracy over a labelled dataset. */
 import type { Command } from 'commander';
 import { evaluate } from '../../eval/evaluate.ts';
-import { quantizedForm } from '../../onnx/qoperator/import.ts';
-import { createExecutor, type Executor } from '../../runtime/executor.ts';
-import { prepareQuantizedModel } from '../../runtime/integer/load.ts';
-import { integerKernels } from '../../runtime/kernels/integer/register.ts';
-import { floatKernels } from '../../runtime/kernels/float/register.ts';
-import { simulatedKernels } from '../../runtime/kernels/simulated/register.ts';
-import type { Model } from '../../ir/graph.ts';
 import { openCommandDataset } from '../dataset.ts';
+import { ENGINES, executorFor, type Engine } from '../engine.ts';
 import { loadModel } from '../files.ts';
 import { percent, printJson } from '../format.ts';
 import { oneOf, positiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
-
-type Engine = 'auto' | 'float' | 'simulated' | 'integer';
+import { threadsOption } from '../threads.ts';
 
 interface EvalOptions {
   engine: Engine;
@@ -25,13 +18,12 @@ interface EvalOptions {
 }
 
 export function evalCommand(program: Command): void {
-  program
-    .command('eval')
+  threadsOption(program.command('eval'), '1')
     .description('top-1 accuracy of a classifier on a labelled dataset (IDX, .npy or an image folder)')
     .argument('<model>', 'ONNX model file (preprocessing from <model>.json beside it, if present)')
     .requiredOption('--data <path>', 'IDX images file (labels found beside it), .npy samples, or a folder of class subfolders')
     .option('--limit <n>', 'evaluate only the first n samples', positiveInt('--limit'))
-    .option('--engine <engine>', 'auto (integer for quantized models, float otherwise), float, simulated (fake-quant, ONNX semantics) or integer', oneOf<Engine>('--engine', ['auto', 'float', 'simulated', 'integer']), 'auto')
+    .option('--engine <engine>', 'auto (integer for quantized models, float otherwise), float, simulated (fake-quant, ONNX semantics) or integer', oneOf<Engine>('--engine', ENGINES), 'auto')
     .option('--batch-size <n>', 'samples per run when the model allows batches', positiveInt('--batch-size'), 32)
     .option('--json', 'print one JSON object: {"samples", "top1", ...}')
     .addHelpText('after', '\nExamples:\n  quantkit eval models/mnist-8.onnx --data data/mnist/t10k-images-idx3-ubyte.gz --json\n  quantkit eval out/mnist-8.int8.onnx --data data/mnist/t10k-images-idx3-ubyte.gz --engine integer')
@@ -52,11 +44,3 @@ export function evalCommand(program: Command): void {
     });
 }
 
-/** The executor an engine means for this model; `auto` runs quantized models in integer arithmetic. */
-function executorFor(model: Model, requested: Engine): { executor: Executor; engine: Exclude<Engine, 'auto'>; floatNodes?: readonly string[] } {
-  const engine = requested === 'auto' ? (quantizedForm(model) === 'float' ? 'float' : 'integer') : requested;
-  if (engine === 'float') return { executor: createExecutor(model, floatKernels()), engine };
-  if (engine === 'simulated') return { executor: createExecutor(model, simulatedKernels()), engine };
-  const prepared = prepareQuantizedModel(model);
-  return { executor: createExecutor(prepared.model, integerKernels()), engine, floatNodes: prepared.lowering.floatNodes };
-}

@@ -19,6 +19,7 @@ import { openCommandDataset } from '../dataset.ts';
 import { loadModel, sidecarPath, writeOutput } from '../files.ts';
 import { percent, printJson, table } from '../format.ts';
 import { intInRange, numberIn, oneOf, positiveInt } from '../options.ts';
+import { threadsOption } from '../threads.ts';
 import { openTrainingData, optimizationConfig, optimizationOptions, refuseExisting, trainingHooks, type OptimizationOptions } from './train.ts';
 
 interface QatOptions extends OptimizationOptions {
@@ -54,7 +55,7 @@ export function qatCommand(program: Command): void {
     .option('--eval <path>', 'labelled data to report float, PTQ and QAT top-1 on (simulated and integer)')
     .option('--eval-limit <n>', 'evaluate only the first n samples', positiveInt('--eval-limit'))
     .option('--plan <path>', 'also write the learned quantization plan as JSON');
-  optimizationOptions(command, DEFAULT_QAT_CONFIG)
+  optimizationOptions(threadsOption(command, 'auto'), DEFAULT_QAT_CONFIG)
     .addHelpText(
       'after',
       `

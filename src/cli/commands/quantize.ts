@@ -11,6 +11,7 @@ import { loadModel, sidecarPath, writeOutput } from '../files.ts';
 import { formatBytes, percent, printJson, table } from '../format.ts';
 import { intInRange, numberIn, oneOf, positiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
+import { threadsOption } from '../threads.ts';
 import { readStatistics } from './calibrate.ts';
 import { reportFromSummary, writeReport } from './report.ts';
 
@@ -43,8 +44,7 @@ interface QuantizeOptions {
 const SCHEMES: QuantScheme[] = ['symmetric', 'symmetric-full', 'asymmetric', 'unsigned'];
 
 export function quantizeCommand(program: Command): void {
-  program
-    .command('quantize')
+  threadsOption(program.command('quantize'), '1')
     .description('post-training quantization: calibrate, choose ranges, write a standard QDQ ONNX model')
     .argument('<model>', 'float ONNX model (preprocessing from <model>.json beside it, if present)')
     .option('--calib <path>', 'calibration data: IDX images, .npy samples or an image folder (never your test set)')

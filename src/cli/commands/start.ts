@@ -13,6 +13,8 @@ import { openCommandDataset } from '../dataset.ts';
 import { loadModel, sidecarPath, writeOutput } from '../files.ts';
 import { printJson } from '../format.ts';
 import { progressBar } from '../progress.ts';
+import { threadsOption } from '../threads.ts';
+import { wasmStatus } from '../../runtime/wasm/index.ts';
 import { jsonSummary, printSummary } from './quantize.ts';
 import { reportFromSummary, writeReport } from './report.ts';
 
@@ -28,8 +30,7 @@ export const DEFAULT_JOB = {
 };
 
 export function startCommand(program: Command): void {
-  program
-    .command('start')
+  threadsOption(program.command('start'), 'auto')
     .description('the main job on the bundled default: quantize mnist-8 (W8A8), evaluate FP32 vs quantized on the official t10k, write out/')
     .option('--json', 'print one JSON object')
     .action(async (options: { json?: boolean }) => {
@@ -63,6 +64,8 @@ export function startCommand(program: Command): void {
       writeReport(DEFAULT_JOB.report, reportFromSummary(json), { force: true });
       if (options.json) return printJson(json);
       printSummary('models/mnist-8.onnx', 'out/mnist-8.int8.onnx', job.summary);
-      console.log(`summary: out/mnist-8.int8.summary.json; report: out/report.html; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const wasm = wasmStatus();
+      const kernels = wasm.active ? `WebAssembly SIMD${wasm.relaxed ? ' (relaxed)' : ''} on ${wasm.threads} thread${wasm.threads > 1 ? 's' : ''}` : `TypeScript (${wasm.notes.join('; ')})`;
+      console.log(`summary: out/mnist-8.int8.summary.json; report: out/report.html; kernels: ${kernels}; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
     });
 }

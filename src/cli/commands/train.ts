@@ -24,6 +24,7 @@ import { requireFile, sidecarPath, writeOutput } from '../files.ts';
 import { percent, printJson } from '../format.ts';
 import { intInRange, numberIn, oneOf, positiveInt } from '../options.ts';
 import { UsageError } from '../errors.ts';
+import { threadsOption } from '../threads.ts';
 
 /** The options every training command takes (commander turns --weight-decay into weightDecay). */
 export interface OptimizationOptions {
@@ -160,7 +161,7 @@ export function trainCommand(program: Command): void {
     .option('--channels <list>', 'output channels of the Conv+BN+ReLU blocks, e.g. 16,32,64', channelList, [...DEFAULT_TRAIN_CONFIG.channels])
     .option('--kernel <k>', 'convolution kernel size (odd)', positiveInt('--kernel'), DEFAULT_TRAIN_CONFIG.kernel)
     .option('--head <head>', 'flatten (keep positions) or gap (global average pool) before the classifier', oneOf('--head', ['flatten', 'gap'] as const), DEFAULT_TRAIN_CONFIG.head);
-  optimizationOptions(command, DEFAULT_TRAIN_CONFIG)
+  optimizationOptions(threadsOption(command, 'auto'), DEFAULT_TRAIN_CONFIG)
     .addHelpText(
       'after',
       `
