@@ -4,30 +4,17 @@
  * accumulator range (so outputs are not all saturated), and a float32 error bound.
  */
 import { quantizeMultiplier } from '../../../src/numeric/fixedpoint.ts';
-import { seededRandom } from '../../../src/numeric/rounding.ts';
 import { outputStage, type OutputStage } from '../../../src/quant/output-stage.ts';
 import type { IntegerArray, MatrixView } from '../../../src/runtime/kernels/integer/igemm.ts';
+import { Rng as Random } from '../kernels/float/kernel-test-utils.ts';
+
+/** The kernel tests' seeded source of sizes and values. */
+export { Random };
 
 export type Kind = 'int8' | 'uint8' | 'int4';
 
 /** Odd sizes the issue names, plus tile-sized ones. */
 export const ODD_SIZES = [1, 3, 17, 63, 255] as const;
-
-export class Random {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = seededRandom(seed);
-  }
-  uniform(): number {
-    return this.next();
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(values: readonly T[]): T {
-    return values[this.int(0, values.length - 1)];
-  }
-}
 
 export function range(kind: Kind): [number, number] {
   return kind === 'int8' ? [-128, 127] : kind === 'uint8' ? [0, 255] : [-8, 7];

@@ -87,6 +87,10 @@ export class Rng {
   int(lo: number, hi: number): number {
     return lo + Math.floor(this.next() * (hi - lo + 1));
   }
+  /** One of `values`, uniformly. */
+  pick<T>(values: readonly T[]): T {
+    return values[this.int(0, values.length - 1)];
+  }
   /** A shape of the given rank with dims in [lo, hi]. */
   shape(rank: number, lo = 0, hi = 4): number[] {
     return Array.from({ length: rank }, () => this.int(lo, hi));
