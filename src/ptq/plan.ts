@@ -11,7 +11,7 @@ import { DataError } from '../errors.ts';
 import type { Model } from '../ir/graph.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import { paramsForTensor, type Granularity } from '../quant/granularity.ts';
-import { paramsForBias, paramsFromRange, type QuantParams } from '../quant/params.ts';
+import { fitWeightScalesToBias, paramsForBias, paramsFromRange, type QuantParams } from '../quant/params.ts';
 import type { Calibration, TensorStatistics } from './calibrate.ts';
 import { overrideFor, type PtqConfig } from './config.ts';
 import type { QuantTargets, WeightedLayer } from './targets.ts';
@@ -98,11 +98,13 @@ export function planWeights(
     }
     const input = activations.get(layer.input);
     const bias = layer.bias === undefined ? undefined : model.graph.initializers.get(layer.bias);
-    const weightPlan = weights.get(layer.weight)!;
+    let weightPlan = weights.get(layer.weight)!;
     // int32 bias needs one accumulator scale per output channel: not with per-group weights.
     if (bias === undefined || input === undefined || weightPlan.granularity === 'group' || biases.has(layer.bias!)) continue;
     const channels = weight.shape[layer.role.channelAxis(layer.node, weight.shape.length)];
     if (bias.data.length !== channels || bias.shape.filter((d) => d !== 1).length > 1) continue;
+    const fitted = fitWeightScalesToBias(weightPlan.params, input.params.scale[0], bias.data as Float32Array);
+    if (fitted !== weightPlan.params) weights.set(layer.weight, (weightPlan = { ...weightPlan, params: fitted }));
     const weightScales = weightPlan.params.scale.length === 1 ? weightPlan.params.scale[0] : weightPlan.params.scale;
     biases.set(layer.bias!, { params: paramsForBias(input.params.scale[0], weightScales), node: layer.node.name, granularity: weightPlan.params.scale.length === 1 ? 'tensor' : 'channel' });
   }

@@ -2,7 +2,7 @@
  * quant/: quantization parameters, quantize/dequantize (ONNX semantics), granularity, integer
  * requantization, sub-byte packing and non-uniform quantizers. The math: docs/QUANTIZATION.md.
  */
-export { qRange, paramsFromRange, paramsFromRanges, createParams, paramsForBias, powerOfTwoScale, validateParams, MIN_SCALE } from './params.ts';
+export { qRange, paramsFromRange, paramsFromRanges, createParams, paramsForBias, fitWeightScalesToBias, MAX_BIAS_CODE, powerOfTwoScale, validateParams, MIN_SCALE } from './params.ts';
 export type { QuantScheme, QuantParams, QuantOptions, QRange } from './params.ts';
 export { elementCount, normalizeAxis, scaleLayout, scaleIndexOf } from './layout.ts';
 export type { ScaleLayout } from './layout.ts';

@@ -177,6 +177,32 @@ export function paramsForBias(inputScale: number, weightScales: number | ArrayLi
   return ws.length > 1 ? { ...params, axis: 0 } : params;
 }
 
+/** Largest |int32 bias code| a plan accepts: 2^30 leaves the other half of int32 to the products. eq. (13a) */
+export const MAX_BIAS_CODE = 2 ** 30;
+
+/**
+ * Weight params whose scales keep every int32 bias code within MAX_BIAS_CODE: the scale of
+ * channel c (or the one scale) is raised to |b_c| / (s_in·2^30) where it is below. eq. (13a)
+ * A channel whose weights are tiny beside its bias (one that training nearly switched off)
+ * would otherwise saturate its bias code, and an integer accumulator would wrap where the float
+ * graph adds. A power-of-two scale is raised to a power of two. Returns `weight` itself when
+ * nothing changes.
+ */
+export function fitWeightScalesToBias(weight: QuantParams, inputScale: number, bias: ArrayLike<number>): QuantParams {
+  const accumulatorStep = Math.fround(inputScale) * MAX_BIAS_CODE;
+  let scale: Float32Array | undefined;
+  for (let c = 0; c < bias.length; c++) {
+    const i = weight.scale.length === 1 ? 0 : c;
+    // A little above the bound, so the float32 product s_in·s_w cannot round the code past it.
+    const want = (Math.abs(bias[c]) / accumulatorStep) * (1 + 2 ** -20);
+    const current = (scale ?? weight.scale)[i];
+    if (current >= want) continue;
+    scale ??= Float32Array.from(weight.scale);
+    scale[i] = Number.isInteger(Math.log2(current)) ? powerOfTwoScale(want) : Math.fround(want);
+  }
+  return scale === undefined ? weight : { ...weight, scale };
+}
+
 /** The smallest power of two ≥ scale: 2^ceil(log2 scale), exact. eq. (8a) */
 export function powerOfTwoScale(scale: number): number {
   checkScale(scale, 'powerOfTwoScale: scale');

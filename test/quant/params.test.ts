@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { qRange, paramsFromRange, paramsFromRanges, createParams, paramsForBias, powerOfTwoScale, validateParams, MIN_SCALE } from '../../src/quant/params.ts';
+import { qRange, paramsFromRange, paramsFromRanges, createParams, paramsForBias, fitWeightScalesToBias, MAX_BIAS_CODE, powerOfTwoScale, validateParams, MIN_SCALE } from '../../src/quant/params.ts';
 import type { QuantScheme, QuantParams } from '../../src/quant/params.ts';
 import { quantize, dequantize } from '../../src/quant/quantize.ts';
 import { RangeArgumentError } from '../../src/errors.ts';
@@ -201,4 +201,26 @@ test('validateParams rejects each kind of bad parameter, naming it', () => {
   const blocked: QuantParams = { ...good, scale: new Float32Array(6).fill(1), zeroPoint: new Int32Array(6), groupSize: 2 };
   validateParams(blocked, [2, 5]);
   assert.throws(() => validateParams(blocked, [2, 4]), argError(/per group of 2 on axis 1 \(expected 4\)/));
+});
+
+test('fitWeightScalesToBias: a channel whose int32 bias code would pass 2^30 gets the scale |b|/(s_in·2^30), others are untouched (eq. (13a))', () => {
+  const sIn = 0.02;
+  const weight = createParams({ scale: [0.01, 1e-9, 2 ** -40], zeroPoint: [0, 0, 0], bits: 8, signed: true, axis: 0 });
+  const bias = [0.5, 0.5, -0.25];
+  const fitted = fitWeightScalesToBias(weight, sIn, bias);
+  assert.equal(fitted.scale[0], weight.scale[0]);
+  // Channel 1: 0.5 / (0.02 · 1e-9) = 2.5e10 codes, far past int32; raised to just above 0.5 / (0.02 · 2^30).
+  const need = 0.5 / (Math.fround(sIn) * 2 ** 30);
+  assert.ok(fitted.scale[1] >= need && fitted.scale[1] < need * 1.0001, String(fitted.scale[1]));
+  // Channel 2 held a power of two: it stays one, the smallest ≥ what the bias needs.
+  const need2 = 0.25 / (Math.fround(sIn) * 2 ** 30);
+  assert.equal(fitted.scale[2], 2 ** Math.ceil(Math.log2(need2)));
+  // Every bias code now fits the bound, computed with the float32 bias scale of eq. (13).
+  const biasParams = paramsForBias(sIn, fitted.scale);
+  bias.forEach((b, c) => assert.ok(Math.abs(Math.round(b / biasParams.scale[c])) <= MAX_BIAS_CODE, `channel ${c}`));
+  // Nothing to change: the same object back; one per-tensor scale takes the largest need.
+  assert.equal(fitWeightScalesToBias(weight, sIn, [0, 0, 0]), weight);
+  const tensorWide = fitWeightScalesToBias(createParams({ scale: 1e-9, zeroPoint: 0, bits: 8, signed: true }), sIn, bias);
+  assert.equal(tensorWide.scale.length, 1);
+  assert.ok(tensorWide.scale[0] >= need && tensorWide.scale[0] < need * 1.0001);
 });

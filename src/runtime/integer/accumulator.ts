@@ -3,6 +3,7 @@
  * (a − z_a)(w − z_w) summed per output, so |acc| ≤ K·max|a − z_a|·max|w − z_w|, which must stay
  * below 2^31. max|a − z_a| comes from the input's integer range (its type, or a narrowing Clip);
  * max|w − z_w| from the constant weight itself, or from its range when it is an activation too.
+ * The int32 bias is added to the same accumulator, so its largest |code| counts too (eq. (13a)).
  */
 import { scaleIndexOf, scaleLayout } from '../../quant/layout.ts';
 import type { Operand } from './operands.ts';
@@ -17,7 +18,9 @@ export interface AccumulatorBound {
   readonly maxInput: number;
   /** max|w − z_w|: over the weight's values, or its possible integers for an activation. */
   readonly maxWeight: number;
-  /** K·maxInput·maxWeight. */
+  /** max|bias code| (0 without a bias). */
+  readonly maxBias: number;
+  /** K·maxInput·maxWeight + maxBias. */
   readonly bound: number;
   /** bound ≥ 2^31: some input could overflow the int32 accumulator. */
   readonly mayOverflow: boolean;
@@ -37,9 +40,20 @@ export function maxCentered(operand: Operand): number {
   return max;
 }
 
-export function accumulatorBound(node: string, opType: string, k: number, input: Operand, weight: Operand): AccumulatorBound {
+export function accumulatorBound(node: string, opType: string, k: number, input: Operand, weight: Operand, maxBias = 0): AccumulatorBound {
   const maxInput = maxCentered(input);
   const maxWeight = maxCentered(weight);
-  const bound = k * maxInput * maxWeight;
-  return { node, opType, k, maxInput, maxWeight, bound, mayOverflow: bound >= 2 ** 31 };
+  const bound = k * maxInput * maxWeight + maxBias;
+  return { node, opType, k, maxInput, maxWeight, maxBias, bound, mayOverflow: bound >= 2 ** 31 };
+}
+
+/**
+ * Why a layer must stay in float, or undefined: when the products alone fit int32 but the bias
+ * pushes the bound past it, a saturated bias code (a plan without the headroom of eq. (13a)) would
+ * make the integer sum wrap where the QDQ graph adds in float. Products alone past int32 remain a
+ * warning (overflowRisks): real inputs rarely reach that bound.
+ */
+export function biasOverflow(bound: AccumulatorBound): string | undefined {
+  if (!bound.mayOverflow || bound.bound - bound.maxBias >= 2 ** 31) return undefined;
+  return `its int32 bias (|code| up to ${bound.maxBias}) leaves no room for the products (bound ${bound.bound.toExponential(3)} ≥ 2^31): the integer sum could wrap`;
 }

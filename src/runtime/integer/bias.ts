@@ -24,7 +24,11 @@ export interface Int32Bias {
   readonly name: string;
   /** True when the bias was re-rounded to the accumulator scale. */
   readonly requantized: boolean;
+  /** max |code|: it shares the int32 accumulator with the products (accumulator.ts). */
+  readonly maxCode: number;
 }
+
+const maxAbs = (data: Int32Array): number => data.reduce((m, q) => Math.max(m, Math.abs(q)), 0);
 
 /** The accumulator scale of channel c: the float32 product s_in·s_w[c]. eq. (13) */
 export function accumulatorScale(inputScale: number, weightScales: Float32Array, c: number): number {
@@ -50,7 +54,7 @@ export function int32Bias(ctx: LoweringContext, name: string, inputScale: number
     if (exact) {
       const data = new Int32Array(channels);
       for (let c = 0; c < channels; c++) data[c] = Number(source.data[at(c)]);
-      return found({ name: ctx.constant(`${v.integer}_int32`, tensor('int32', [channels], data)), requantized: false });
+      return found({ name: ctx.constant(`${v.integer}_int32`, tensor('int32', [channels], data)), requantized: false, maxCode: maxAbs(data) });
     }
     // The float value the simulated graph adds: DequantizeLinear of each element. eq. (3)
     return requantize(ctx, name, (c) => dequantizeValue(Number(source.data[at(c)]), v.scale[perChannel ? c : 0], v.zeroPoint[perChannel ? c : 0]), inputScale, weightScales, channels);
@@ -66,5 +70,5 @@ function requantize(ctx: LoweringContext, name: string, value: (c: number) => nu
     if (!(Math.abs(q) <= INT32_MAX)) return fail(`bias ${JSON.stringify(name)} channel ${c} (${value(c)}) does not fit int32 at the accumulator scale`);
     data[c] = q;
   }
-  return found({ name: ctx.constant(`${name}_int32`, tensor('int32', [channels], data)), requantized: true });
+  return found({ name: ctx.constant(`${name}_int32`, tensor('int32', [channels], data)), requantized: true, maxCode: maxAbs(data) });
 }

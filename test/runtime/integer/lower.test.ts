@@ -26,24 +26,26 @@ test('mnist-8 W8A8: every layer lowered, fused Relus absorbed, no float node lef
   // No float weight and no DequantizeLinear of a weight is left.
   for (const t of lowering.model.graph.initializers.values()) assert.notEqual(t.dtype === 'float32' && t.data.length > 16, true);
 
-  // The bound K·max|a − z_a|·max|w − z_w| with uint8 activations of zero point 0 (max 255).
+  // The bound K·max|a − z_a|·max|w − z_w| + max|bias code| with uint8 activations of zero point 0 (max 255).
   const maxAbs = (t: Tensor) => {
     let m = 0;
     for (const v of t.data) m = Math.max(m, Math.abs(v));
     return m;
   };
   const init = result.quantized.graph.initializers;
-  const expected: [string, number, string][] = [
-    ['Convolution28', 1 * 5 * 5, 'Parameter5_quantized'],
-    ['Convolution110', 8 * 5 * 5, 'Parameter87_quantized'],
-    ['Times212', 256, 'Parameter193_reshape1_quantized'],
+  const expected: [string, number, string, string | undefined][] = [
+    ['Convolution28', 1 * 5 * 5, 'Parameter5_quantized', 'Convolution28_bias_quantized'],
+    ['Convolution110', 8 * 5 * 5, 'Parameter87_quantized', 'Convolution110_bias_quantized'],
+    ['Times212', 256, 'Parameter193_reshape1_quantized', 'Times212_bias_quantized'],
   ];
-  for (const [node, k, weight] of expected) {
+  for (const [node, k, weight, bias] of expected) {
     const bound = lowering.accumulators.find((a) => a.node === node)!;
     assert.equal(bound.k, k, node);
     assert.equal(bound.maxInput, 255, node);
     assert.equal(bound.maxWeight, maxAbs(init.get(weight)!), node);
-    assert.equal(bound.bound, k * 255 * maxAbs(init.get(weight)!));
+    const maxBias = bias === undefined ? 0 : maxAbs(init.get(bias)!);
+    assert.equal(bound.maxBias, maxBias, node);
+    assert.equal(bound.bound, k * 255 * maxAbs(init.get(weight)!) + maxBias);
     assert.equal(bound.mayOverflow, false);
   }
 });

@@ -9,7 +9,7 @@
  */
 import { attrFloat, attrInt } from '../../../ir/attributes.ts';
 import { tensor, type Tensor } from '../../../ir/tensor.ts';
-import { accumulatorBound } from '../accumulator.ts';
+import { accumulatorBound, biasOverflow } from '../accumulator.ts';
 import { int32Bias } from '../bias.ts';
 import { intAttribute, MICROSOFT, type LoweringContext } from '../context.ts';
 import { activationOperand, dequantizedInput, weightOperand, type Operand } from '../operands.ts';
@@ -48,13 +48,17 @@ export function qgemm(ctx: LoweringContext, node: Node, a: Operand, b: Operand, 
   const [k, n] = transB ? [shape[1], shape[0]] : [shape[0], shape[1]];
   const notes: string[] = [];
   let bias = '';
+  let maxBias = 0;
   if (c !== '') {
     const q = int32Bias(ctx, c, a.value.scale[0], b.value.scale, n);
     if (!q.ok) return q;
     bias = q.value.name;
+    maxBias = q.value.maxCode;
     if (q.value.requantized) notes.push(`${node.name}: bias ${c} requantized to int32 at s_a·s_b`);
   }
-  const accumulator = accumulatorBound(node.name, 'QGemm', k, a, b);
+  const accumulator = accumulatorBound(node.name, 'QGemm', k, a, b, maxBias);
+  const overflow = biasOverflow(accumulator);
+  if (overflow !== undefined) return fail(overflow);
   const weight = transB ? ctx.constant(`${b.name}_kn`, transpose2d(b.constant!)) : b.name;
   const q = out.q;
   const { name, tail, absorbed } = writeOutput(ctx, out, node.name);
