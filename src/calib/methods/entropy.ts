@@ -32,63 +32,70 @@ export interface EntropyResult {
   readonly startBin: number;
 }
 
-/** TensorRT's KL search over a histogram of |x| (`counts`, bins of width `binWidth`). */
+/**
+ * TensorRT's KL search over a histogram of |x| (`counts`, bins of width `binWidth`).
+ *
+ * D(i) is computed as Σ (p_j/P)·((ln p_j − ln q_j) + (ln Q − ln P)) with the logarithms of the
+ * counts taken once and one per merged group, instead of a logarithm per bin and candidate:
+ * ~10× faster (the search was most of entropy calibration's cost). Zero divergences stay exactly
+ * zero. entropy-reference.ts is the direct form; tests hold the two together.
+ */
 export function entropyThreshold(counts: ArrayLike<number>, binWidth: number, levels: number): EntropyResult {
   const n = counts.length;
   const startBin = Math.min(levels, n);
   const divergences = new Float64Array(n - startBin + 1);
-  const p = new Float64Array(n);
-  const q = new Float64Array(n);
+  const logCounts = new Float64Array(n);
+  for (let j = 0; j < n; j++) logCounts[j] = counts[j] > 0 ? Math.log(counts[j]) : 0;
   let outliers = 0;
   for (let j = startBin; j < n; j++) outliers += counts[j];
+  let inside = 0;
+  for (let j = 0; j < startBin; j++) inside += counts[j];
   let best = n;
   let bestDivergence = Infinity;
   for (let i = startBin; i <= n; i++) {
-    if (i > startBin) outliers -= counts[i - 1];
-    // P: the first i bins, outliers saturated into the last.
-    let pTotal = 0;
-    for (let j = 0; j < i; j++) {
-      p[j] = counts[j];
-      pTotal += counts[j];
+    if (i > startBin) {
+      outliers -= counts[i - 1];
+      inside += counts[i - 1];
     }
-    p[i - 1] += outliers;
-    pTotal += outliers;
-    // Q: merge into `levels` groups, expand back over each group's non-empty bins.
-    let qTotal = 0;
-    for (let g = 0; g < levels; g++) {
-      const start = Math.floor((g * i) / levels);
-      const end = Math.floor(((g + 1) * i) / levels);
-      let sum = 0;
-      let nonEmpty = 0;
-      for (let j = start; j < end; j++) {
-        sum += counts[j];
-        if (counts[j] > 0) nonEmpty++;
-      }
-      const share = nonEmpty > 0 ? sum / nonEmpty : 0;
-      for (let j = start; j < end; j++) q[j] = counts[j] > 0 ? share : 0;
-      qTotal += sum;
-    }
-    const divergence = klDivergence(p, pTotal, q, qTotal, i);
-    divergences[i - startBin] = divergence;
+    divergences[i - startBin] = divergenceAt(counts, logCounts, i, levels, inside, outliers);
     // Ties keep the smaller threshold, like an argmin over increasing i.
-    if (divergence < bestDivergence) {
-      bestDivergence = divergence;
+    if (divergences[i - startBin] < bestDivergence) {
+      bestDivergence = divergences[i - startBin];
       best = i;
     }
   }
   return { bins: best, threshold: (best + 0.5) * binWidth, divergences, startBin };
 }
 
-/** D(P‖Q) of the first `length` entries of two unnormalised distributions. */
-function klDivergence(p: Float64Array, pTotal: number, q: Float64Array, qTotal: number, length: number): number {
+/**
+ * D(i): P = counts[0 … i−1] with `outliers` added to the last bin (total inside + outliers), Q =
+ * the same bins merged into `levels` groups and spread over each group's non-empty bins (total
+ * inside). Only the last bin can hold mass Q lacks: counts[i−1] = 0 < outliers gives ∞.
+ */
+function divergenceAt(counts: ArrayLike<number>, logCounts: Float64Array, i: number, levels: number, inside: number, outliers: number): number {
+  const pTotal = inside + outliers;
   if (pTotal === 0) return 0;
-  if (qTotal === 0) return Infinity;
+  if (inside === 0) return Infinity;
+  if (outliers > 0 && counts[i - 1] === 0) return Infinity;
+  const offset = Math.log(inside) - Math.log(pTotal); // ln Q − ln P
+  const lastLog = outliers > 0 ? Math.log(counts[i - 1] + outliers) : logCounts[i - 1];
   let d = 0;
-  for (let j = 0; j < length; j++) {
-    if (p[j] === 0) continue;
-    if (q[j] === 0) return Infinity;
-    const pj = p[j] / pTotal;
-    d += pj * Math.log(pj / (q[j] / qTotal));
+  for (let g = 0; g < levels; g++) {
+    const start = Math.floor((g * i) / levels);
+    const end = Math.floor(((g + 1) * i) / levels);
+    let sum = 0;
+    let nonEmpty = 0;
+    for (let j = start; j < end; j++) {
+      sum += counts[j];
+      if (counts[j] > 0) nonEmpty++;
+    }
+    if (nonEmpty === 0) continue;
+    const logShare = Math.log(sum / nonEmpty);
+    for (let j = start; j < end; j++) {
+      if (counts[j] === 0) continue;
+      if (j === i - 1) d += ((counts[j] + outliers) / pTotal) * (lastLog - logShare + offset);
+      else d += (counts[j] / pTotal) * (logCounts[j] - logShare + offset);
+    }
   }
   return d;
 }

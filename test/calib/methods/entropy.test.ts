@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { entropyMethod, entropyThreshold } from '../../../src/calib/methods/entropy.ts';
+import { entropyThresholdReference } from '../../../src/calib/methods/entropy-reference.ts';
 import { HistogramObserver } from '../../../src/calib/observers/histogram.ts';
 import { seededRandom } from '../../../src/numeric/rounding.ts';
 
@@ -60,4 +61,29 @@ test('a ReLU output (80% exact zeros) keeps nearly its whole range: the zero spi
   // A flat tail loses nothing to 256 levels: the lossless threshold is the end of the data.
   assert.ok(choice.max > 850, `threshold ${choice.max}`);
   assert.equal(choice.min, 0);
+});
+
+test('the fast KL search equals the direct form (entropy-reference.ts) on random histograms: same argmin, divergences within 1e-9', () => {
+  const random = seededRandom(12);
+  const shapes: ((j: number) => number)[] = [
+    (j) => Math.round(1e5 * Math.exp(-j / 40) * random()), // a decaying tail with gaps
+    () => (random() < 0.3 ? 0 : Math.floor(random() * 50)), // sparse
+    (j) => (j < 300 ? 1000 : j === 1500 ? 3 : 0), // flat, then one far outlier bin
+    (j) => (j === 0 ? 1e6 : Math.floor(2000 / (1 + j))), // a spike and a long tail
+  ];
+  for (const [k, shape] of shapes.entries()) {
+    for (const [n, levels] of [[2048, 128], [2048, 256], [512, 8], [64, 16]] as const) {
+      const counts = Float64Array.from({ length: n }, (_, j) => shape(j));
+      const fast = entropyThreshold(counts, 0.5, levels);
+      const direct = entropyThresholdReference(counts, 0.5, levels);
+      assert.equal(fast.bins, direct.bins, `shape ${k}, ${n} bins, ${levels} levels`);
+      assert.equal(fast.threshold, direct.threshold);
+      assert.equal(fast.divergences.length, direct.divergences.length);
+      for (let i = 0; i < fast.divergences.length; i++) {
+        const a = fast.divergences[i];
+        const b = direct.divergences[i];
+        assert.ok(a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `shape ${k}, candidate ${i}: ${a} vs ${b}`);
+      }
+    }
+  }
 });
