@@ -8,11 +8,14 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
 
+/** More workers than this is a typo, not a machine: each one holds its own copy of the kernels. */
+const MAX_THREADS = 256;
+
 /** Parses `--threads`: a positive integer, or 'auto' / 0 for the available cores. */
 export function threadCount(value: string): number {
   if (value === 'auto') return availableParallelism();
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`--threads must be a non-negative integer or 'auto', got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > MAX_THREADS) throw new UsageError(`--threads must be an integer from 0 to ${MAX_THREADS} or 'auto', got ${JSON.stringify(value)}`);
   return n === 0 ? availableParallelism() : n;
 }
 
