@@ -13,6 +13,7 @@ import type { Tensor } from '../../../../src/ir/tensor.ts';
 import { exportModel } from '../../../../src/onnx/export.ts';
 import { integerKernels } from '../../../../src/runtime/kernels/integer/register.ts';
 import { runOrt } from '../../../onnx/helpers/ort.ts';
+import { assertNodeError as assertNamedError, rint } from '../quant/quant-test-utils.ts';
 
 export const NODE_NAME = 'integer_node_under_test';
 const registry = integerKernels();
@@ -36,22 +37,10 @@ export function runNode(node: Node, inputs: readonly (Tensor | undefined)[]): Te
 
 /** Asserts that `compute` throws a `type` error whose message names the node and matches `pattern`. */
 export function assertNodeError(compute: () => unknown, type: new (...args: never[]) => QuantkitError, pattern: RegExp): void {
-  assert.throws(compute, (error: unknown) => {
-    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-    assert.match(error.message, new RegExp(NODE_NAME));
-    assert.match(error.message, pattern);
-    return true;
-  });
+  assertNamedError(compute, type, pattern, NODE_NAME);
 }
 
-/** Nearest integer, ties to even, by floor and the distance to it. */
-export function rint(v: number): number {
-  const f = Math.floor(v);
-  const d = v - f;
-  if (d < 0.5) return f;
-  if (d > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
-}
+export { rint };
 
 export function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;

@@ -27,11 +27,11 @@ export function run(opType: string, inputs: readonly (Tensor | undefined)[], att
   return config.impl(inputs, node(opType, attributes, outputs));
 }
 
-/** Asserts that `compute` throws an error of class `type` whose message names the node and matches `pattern`. */
-export function assertNodeError(compute: () => unknown, type: new (...args: never[]) => QuantkitError, pattern: RegExp): void {
+/** Asserts that `compute` throws an error of class `type` whose message names the node (`nodeName`) and matches `pattern`. */
+export function assertNodeError(compute: () => unknown, type: new (...args: never[]) => QuantkitError, pattern: RegExp, nodeName = NODE_NAME): void {
   assert.throws(compute, (error: unknown) => {
     assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-    assert.match(error.message, new RegExp(NODE_NAME));
+    assert.match(error.message, new RegExp(nodeName));
     assert.match(error.message, pattern);
     return true;
   });
@@ -76,20 +76,7 @@ export function toBfloat16(v: number): number {
   return toBinary(v, 8, -126, (2 - 2 ** -7) * 2 ** 127);
 }
 
-/** The multi-index of flat position `flat` in `shape` (row-major). */
-export function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length);
-  for (let a = shape.length - 1; a >= 0; a--) {
-    index[a] = flat % shape[a];
-    flat = Math.floor(flat / shape[a]);
-  }
-  return index;
-}
-
-/** The flat position of a multi-index in `shape`. */
-export function ravel(index: readonly number[], shape: readonly number[]): number {
-  return index.reduce((flat, i, a) => flat * shape[a] + i, 0);
-}
+export { ravel, unravel } from '../float/kernel-test-utils.ts';
 
 /** One graph input per non-constant tensor: builds a one-node model, runs it in onnxruntime-node. */
 export async function runInOrt(
