@@ -8,9 +8,14 @@ import { DTYPES, type DType } from '../../../ir/dtype.ts';
 import type { Node } from '../../../ir/graph.ts';
 import { formatShape, type Tensor } from '../../../ir/tensor.ts';
 
+/** Labels by node: kernels take theirs on every run, and nodes are immutable values. */
+const labels = new WeakMap<Pick<Node, 'name' | 'opType'>, string>();
+
 /** `node "name" (OpType)`: the prefix of every kernel error message. */
 export function nodeLabel(node: Pick<Node, 'name' | 'opType'>): string {
-  return `node ${JSON.stringify(node.name)} (${node.opType})`;
+  let label = labels.get(node);
+  if (label === undefined) labels.set(node, (label = `node ${JSON.stringify(node.name)} (${node.opType})`));
+  return label;
 }
 
 /** Input `index`, which the op requires; `what` names it in the error (e.g. 'data'). */
