@@ -8,6 +8,8 @@
  * column-major over the spatial axes. AveragePool divides by the number of taps inside the
  * input, or with count_include_pad by the taps inside the padded input (taps that only a
  * ceil_mode window reaches beyond the end padding are never counted).
+ * 8-bit 2-D max pooling runs in wasm where it is available (src/runtime/wasm/pool.ts), with the
+ * values of maxPool2d.
  */
 import { ShapeError } from '../../../errors.ts';
 import { allocate, type DType, type TensorData } from '../../../ir/dtype.ts';
@@ -19,6 +21,8 @@ import { floatInput, floatResult, allocateFloat, type FloatArray } from './float
 import { FLOAT_TYPES, nodeLabel, requireDtype, requireInput } from './node-io.ts';
 import { intWindow } from './small-int.ts';
 import { outputSpatialShape, poolWindow, strideRange, tapRanges, type Window } from './window.ts';
+import { wasmKernels } from '../../wasm/index.ts';
+import { maxPool8 } from '../../wasm/pool.ts';
 
 /** MaxPool takes 8-bit integers too (MaxPool-12 and later). */
 const MAX_POOL_TYPES: ReadonlySet<DType> = new Set([...FLOAT_TYPES, 'int8', 'uint8']);
@@ -227,7 +231,10 @@ function maxPool(inputs: readonly (Tensor | undefined)[], node: Node): Tensor[] 
   const y = allocate(x.dtype, size);
   const wantIndices = node.outputs.length > 1 && node.outputs[1] !== '';
   const indices = wantIndices ? new Float64Array(size) : undefined;
-  if (indices === undefined && isMaxPool2d(window)) maxPool2d(x.data, x.shape[0] * x.shape[1], window, y);
+  const backend = wasmKernels();
+  const bytes = x.data instanceof Uint8Array || x.data instanceof Int8Array;
+  if (indices === undefined && isMaxPool2d(window) && bytes && backend !== undefined) maxPool8(backend, x.data as Uint8Array | Int8Array, x.shape[0] * x.shape[1], window, y as Uint8Array | Int8Array);
+  else if (indices === undefined && isMaxPool2d(window)) maxPool2d(x.data, x.shape[0] * x.shape[1], window, y);
   else maxPoolImpl(x.data, x.shape[0] * x.shape[1], window, y, indices, attrInt(node, 'storage_order', 0) === 1);
   const outputs = [tensor(x.dtype, shape, y)];
   if (indices !== undefined) outputs.push(tensor('int64', shape, indices));

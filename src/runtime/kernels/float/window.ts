@@ -150,7 +150,27 @@ export function poolWindow(node: Node, input: readonly number[]): Window {
   return slidingWindow(node, input, kernel, true, attrInt(node, 'ceil_mode', 0) !== 0);
 }
 
+/** The last window computed per node, with what it was computed from: runs repeat the same shapes. */
+interface CachedWindow {
+  readonly input: readonly number[];
+  readonly kernel: readonly number[];
+  readonly ceilMode: boolean;
+  readonly window: Window;
+}
+const lastWindow = new WeakMap<Node, CachedWindow>();
+
+const sameNumbers = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
 function slidingWindow(node: Node, input: readonly number[], kernel: readonly number[], withDilations: boolean, ceilMode: boolean): Window {
+  // Nodes are immutable, so a window depends only on them and these arguments (withDilations is per op).
+  const cached = lastWindow.get(node);
+  if (cached !== undefined && cached.ceilMode === ceilMode && sameNumbers(cached.input, input) && sameNumbers(cached.kernel, kernel)) return cached.window;
+  const window = computeWindow(node, input, kernel, withDilations, ceilMode);
+  lastWindow.set(node, { input: [...input], kernel: [...kernel], ceilMode, window });
+  return window;
+}
+
+function computeWindow(node: Node, input: readonly number[], kernel: readonly number[], withDilations: boolean, ceilMode: boolean): Window {
   const rank = input.length;
   const raw = readRaw(node, rank, kernel, withDilations);
   const output: number[] = [];

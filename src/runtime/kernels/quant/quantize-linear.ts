@@ -19,6 +19,8 @@
  * The integer math is src/quant/quantize.ts: the float32 quotient is exactly its eq. (2); for a
  * narrower precision the kernel forms the rounded quotients and hands them to `quantize` with unit
  * scales (fl32(t / 1) = t), so rounding, zero point and saturation still have one home.
+ * Per-tensor float32 → 8-bit quantization runs in wasm where it is available
+ * (src/runtime/wasm/quantize.ts), with the same integers.
  */
 import { RangeArgumentError, ShapeError, UnsupportedOpError } from '../../../errors.ts';
 import { attrInt } from '../../../ir/attributes.ts';
@@ -26,7 +28,10 @@ import type { DType, TensorData } from '../../../ir/dtype.ts';
 import type { Node } from '../../../ir/graph.ts';
 import { tensor, type Tensor } from '../../../ir/tensor.ts';
 import { roundToMinifloat } from '../../../numeric/minifloat.ts';
-import { quantize } from '../../../quant/quantize.ts';
+import { validateParams, type QuantParams } from '../../../quant/params.ts';
+import { quantize, quantizedArrayFor, type QuantizedArray } from '../../../quant/quantize.ts';
+import { wasmKernels } from '../../wasm/index.ts';
+import { quantizeToBytes } from '../../wasm/quantize.ts';
 import type { KernelConfig } from '../../kernel.ts';
 import { minifloatFormatOf } from '../float/narrow-float.ts';
 import { nodeLabel, requireDtype, requireInput } from '../float/node-io.ts';
@@ -49,6 +54,8 @@ const X_TYPES: ReadonlySet<DType> = new Set(['float32', 'float16', 'bfloat16', '
 const PRECISIONS: ReadonlySet<DType> = new Set(['float32', 'float16', 'bfloat16']);
 /** A quotient beyond every integer output range: an overflowed narrow quotient saturates like it. */
 const BEYOND_RANGE = 2 ** 24;
+/** Elements from which quantizing in wasm pays for the copies in and out. */
+const WASM_MIN_ELEMENTS = 64;
 
 export interface QuantizeLinearOptions {
   /** An integer type of INTEGER_QUANT_TYPES or a float8 type. */
@@ -69,7 +76,11 @@ export interface QuantizeLinearOptions {
 export function quantizeLinearImpl(x: Float32Array, shape: readonly number[], scale: Float32Array, zeroPoint: ArrayLike<number> | undefined, options: QuantizeLinearOptions): TensorData {
   const { outputDtype, granularity, precision, saturate } = options;
   const format = minifloatFormatOf(outputDtype);
-  if (format === undefined && precision === 'float32') return quantize(x, shape, integerParams(outputDtype, scale, zeroPoint, granularity)); // eq. (2)
+  if (format === undefined && precision === 'float32') {
+    const params = integerParams(outputDtype, scale, zeroPoint, granularity);
+    const fast = perTensorBytes(x, shape, params);
+    return fast ?? quantize(x, shape, params); // eq. (2); the TypeScript path also names a non-finite element
+  }
   const round = floatRounder(precision);
   const divisor = scale.map(round);
   for (let j = 0; j < divisor.length; j++) {
@@ -92,6 +103,18 @@ export function quantizeLinearImpl(x: Float32Array, shape: readonly number[], sc
     quotient[i] = t === Infinity ? BEYOND_RANGE : t === -Infinity ? -BEYOND_RANGE : t;
   });
   return quantize(quotient, shape, integerParams(outputDtype, new Float32Array(scale.length).fill(1), zeroPoint, granularity));
+}
+
+/**
+ * eq. (2) in wasm for a per-tensor 8-bit (or narrower) output: the same integers. Undefined when
+ * it does not apply or x holds a NaN/±∞ (the caller's TypeScript path then reports it).
+ */
+function perTensorBytes(x: Float32Array, shape: readonly number[], params: QuantParams): QuantizedArray | undefined {
+  const backend = wasmKernels();
+  if (backend === undefined || params.scale.length !== 1 || params.bits > 8 || x.length < WASM_MIN_ELEMENTS) return undefined;
+  validateParams(params, shape);
+  const y = quantizedArrayFor(x.length, params) as Int8Array | Uint8Array;
+  return quantizeToBytes(backend, x, params.scale[0], params.zeroPoint[0], params.qmin, params.qmax, y) < 0 ? y : undefined;
 }
 
 /** The output type: output_dtype and the zero point's type must agree; neither means uint8. */
