@@ -222,15 +222,20 @@ export function runGemm(backend: WasmBackend, gemm: PlacedGemm, problem: Int8Gem
   const nPad = roundUp(n, NR);
   const fields = new Int32Array(EPILOGUE_FIELDS);
   fields[E.mode] = 1;
+  // eq. (11): −zB[j]·(rowSum(A)[i] − K·zA[i]). With one zB (a convolution's input, an activation
+  // B) the term depends on the row only, so it joins the row bias instead of a multiply per tile.
+  let rowTerm: Int32Array | undefined;
   if (anyNonzero(bZero)) {
-    // eq. (11): −zB[j]·(rowSum(A)[i] − K·zA[i])
-    const ptr = arena.alloc(mPad * 4);
-    const adj = arena.int32(ptr, mPad);
     const sums = arena.int32(a.sums, mPad);
+    const adj = new Int32Array(mPad);
     for (let i = 0; i < m; i++) adj[i] = (sums[i] - Math.imul(k, aZero.length > 1 ? aZero[i] : aZero[0])) | 0;
-    adj.fill(0, m);
-    fields[E.rowAdj] = ptr;
-    fields[E.colZero] = int32Padded(arena, bZero, 0, n, nPad);
+    if (bZero.length === 1) {
+      const zb = bZero[0];
+      rowTerm = adj.map((v) => -Math.imul(zb, v) | 0);
+    } else {
+      fields[E.rowAdj] = arena.copyIn(adj);
+      fields[E.colZero] = int32Padded(arena, bZero, 0, n, nPad);
+    }
   }
   if (anyNonzero(aZero)) {
     // eq. (11): −zA[i]·colSum(B)[j]
@@ -238,12 +243,10 @@ export function runGemm(backend: WasmBackend, gemm: PlacedGemm, problem: Int8Gem
     fields[E.colSum] = b.sums;
   }
   const rowBias = problem.rowBias;
-  if (rowBias !== undefined || rowExtra !== undefined) {
+  if (rowBias !== undefined || rowExtra !== undefined || rowTerm !== undefined) {
     const ptr = int32Padded(arena, rowBias?.data ?? [0], rowBias?.offset ?? 0, m, mPad);
-    if (rowExtra !== undefined) {
-      const view = arena.int32(ptr, m);
-      for (let i = 0; i < m; i++) view[i] = (view[i] + rowExtra[i]) | 0;
-    }
+    const view = arena.int32(ptr, m);
+    for (let i = 0; i < m; i++) view[i] = (view[i] + (rowExtra === undefined ? 0 : rowExtra[i]) + (rowTerm === undefined ? 0 : rowTerm[i])) | 0;
     fields[E.rowBias] = ptr;
   }
   const colBias = problem.colBias;

@@ -29,7 +29,7 @@ import { checkInputCount, dtypeRange, integerInput, outputZeroPoint, requireChan
 import { outputStage, requantizeColumns, type OutputStage, type QuantizedOutput } from '../../../quant/output-stage.ts';
 import { prepared } from './prepare-cache.ts';
 import { wasmKernels, type WasmBackend } from '../../wasm/index.ts';
-import { int8Gemm, isByteOutput, packOperand, type Int8GemmProblem, type WasmPackedOperand } from '../../wasm/int8-gemm.ts';
+import { int8Gemm, isByteOutput, packOperand, type WasmPackedOperand } from '../../wasm/int8-gemm.ts';
 import { WASM_MIN_WORK } from './igemm.ts';
 
 /** B' in the wasm layout per TypeScript-packed B' (the node's prepared one). */
@@ -43,17 +43,17 @@ function qgemmWasm(backend: WasmBackend, op: GemmOperands, output: GemmOutput, y
     b = packOperand(backend, op.b, 'columns', n, k);
     if (packedB !== undefined) wasmB.set(packedB, b);
   }
-  const base: Omit<Int8GemmProblem, 'target'> = { m, n, k, a: { view: op.a }, b: { packed: b }, aZero: [op.aZero], bZero: op.bZero };
   const perColumn = c !== undefined && c.rows === 1;
   const perRow = c !== undefined && c.cols === 1 && c.rows === m;
   if ('stage' in output && isByteOutput(y as QuantizedOutput) && (c === undefined || perColumn || perRow)) {
     const colBias = perColumn ? (c.cols === n ? c.data : new Int32Array(n).fill(c.data[0])) : undefined;
     const rowBias = perRow && !perColumn ? { data: c.data, offset: 0 } : undefined;
-    int8Gemm(backend, { ...base, colBias, rowBias, target: { kind: 'quantized', stage: output.stage, axis: 'columns', channel0: 0, y: y as Int8Array | Uint8Array, offset: 0, ld: n } });
+    const target = { kind: 'quantized', stage: output.stage, axis: 'columns', channel0: 0, y: y as Int8Array | Uint8Array, offset: 0, ld: n } as const;
+    int8Gemm(backend, { m, n, k, a: { view: op.a }, b: { packed: b }, aZero: [op.aZero], bZero: op.bZero, colBias, rowBias, target });
     return;
   }
   const acc = new Int32Array(m * n);
-  int8Gemm(backend, { ...base, target: { kind: 'int32', c: acc, offset: 0, ld: n } });
+  int8Gemm(backend, { m, n, k, a: { view: op.a }, b: { packed: b }, aZero: [op.aZero], bZero: op.bZero, target: { kind: 'int32', c: acc, offset: 0, ld: n } });
   if (c !== undefined) addBias(acc, c, m, n);
   if ('stage' in output) requantizeColumns(output.stage, acc, 0, y as QuantizedOutput, 0, m, n); // eq. (18)
   else accumulatorsToFloat(acc, m, n, output.scale, y as Float32Array);
