@@ -36,6 +36,11 @@ export interface WasmBackend {
   readonly relaxed: boolean;
   /** The worker pool kernels split their work across, if any. */
   readonly pool: ThreadPool | undefined;
+  /**
+   * With a pool: a backend on an unshared memory for the calls that stay on the calling thread
+   * (parallel.ts backendFor) — V8 copies into shared memory with relaxed atomics, ~5× slower.
+   */
+  readonly local?: WasmBackend;
 }
 
 export interface WasmStatus {

@@ -18,7 +18,7 @@ import type { WasmBackend } from './backend.ts';
 import { f32GemmPacked, F32_NR, packF32Rows } from './f32-gemm.ts';
 import { int8Gemm, NR, type WasmPackedOperand } from './int8-gemm.ts';
 import { stageArrays } from './output-stage.ts';
-import { runPanels } from './parallel.ts';
+import { backendFor, runPanels } from './parallel.ts';
 
 const roundUp = (value: number, step: number): number => Math.ceil(value / step) * step;
 
@@ -94,7 +94,7 @@ function compactColumns(backend: WasmBackend, out: number, ld: number, rows: num
 }
 
 /** The integer convolution `op` (not depthwise) into 8-bit y, with weights packed by packOperand per group (rows = maps). */
-export function int8Conv(backend: WasmBackend, op: ConvOperands, y: Int8Array | Uint8Array, weights: readonly WasmPackedOperand[]): void {
+export function int8Conv(shared: WasmBackend, op: ConvOperands, y: Int8Array | Uint8Array, weights: readonly WasmPackedOperand[]): void {
   const { x, xZero, wZero, bias, dims, window, stage } = op;
   const { batch, channels, featureMaps, group } = dims;
   const groupChannels = channels / group;
@@ -103,6 +103,7 @@ export function int8Conv(backend: WasmBackend, op: ConvOperands, y: Int8Array | 
   const inSize = iD * iH * iW;
   const outSize = window.output[0] * window.output[1] * window.output[2];
   const k = weights[0]?.depth ?? 0;
+  const backend = backendFor(shared, maps * outSize * k);
   const pointwise = k === groupChannels && inSize === outSize && window.padBegin.every((p) => p === 0) && window.strides.every((s) => s === 1);
   const g = pointwise ? undefined : paddedGeometry(window, groupChannels);
   const unsigned = x instanceof Uint8Array ? 1 : 0;
@@ -187,13 +188,14 @@ function depthwiseBlock(window: Window, g: PaddedGeometry, multiplier: number): 
 }
 
 /** The integer depthwise convolution `op` (one input channel per group) into 8-bit y. */
-export function int8Depthwise(backend: WasmBackend, op: ConvOperands, y: Int8Array | Uint8Array): void {
+export function int8Depthwise(shared: WasmBackend, op: ConvOperands, y: Int8Array | Uint8Array): void {
   const { x, xZero, w, wZero, bias, dims, window, stage } = op;
   const { batch, channels, featureMaps } = dims;
   const g = paddedGeometry(window, 1);
   const tapCount = window.kernel[0] * window.kernel[1] * window.kernel[2];
   const inSize = window.input[0] * window.input[1] * window.input[2];
   const outSize = window.output[0] * window.output[1] * window.output[2];
+  const backend = backendFor(shared, featureMaps * outSize * tapCount);
   const { arena } = backend;
   const centred = new Int32Array(featureMaps * tapCount);
   for (let m = 0; m < featureMaps; m++) {
@@ -229,12 +231,13 @@ export function int8Depthwise(backend: WasmBackend, op: ConvOperands, y: Int8Arr
 }
 
 /** The float depthwise convolution of float32 x, w, bias into y (conv.ts's depthwise contract). */
-export function f32Depthwise(backend: WasmBackend, x: Float32Array, w: Float32Array, bias: Float32Array | undefined, dims: { batch: number; channels: number; featureMaps: number }, window: Window, y: Float32Array): void {
+export function f32Depthwise(shared: WasmBackend, x: Float32Array, w: Float32Array, bias: Float32Array | undefined, dims: { batch: number; channels: number; featureMaps: number }, window: Window, y: Float32Array): void {
   const { batch, channels, featureMaps } = dims;
   const g = paddedGeometry(window, 1);
   const tapCount = window.kernel[0] * window.kernel[1] * window.kernel[2];
   const inSize = window.input[0] * window.input[1] * window.input[2];
   const outSize = window.output[0] * window.output[1] * window.output[2];
+  const backend = backendFor(shared, featureMaps * outSize * tapCount);
   const { arena } = backend;
   for (let n = 0; n < batch; n++) {
     const mark = arena.mark();
@@ -258,7 +261,7 @@ export function f32Depthwise(backend: WasmBackend, x: Float32Array, w: Float32Ar
  * The float convolution (conv-direct.ts's contract) of float32 x (N × C × input), w
  * (M × C/group × kernel) and bias into y: per image and group, packed weights × im2col panels.
  */
-export function f32Conv(backend: WasmBackend, x: Float32Array, w: Float32Array, bias: Float32Array | undefined, dims: { batch: number; channels: number; featureMaps: number; group: number }, window: Window, y: Float32Array): void {
+export function f32Conv(shared: WasmBackend, x: Float32Array, w: Float32Array, bias: Float32Array | undefined, dims: { batch: number; channels: number; featureMaps: number; group: number }, window: Window, y: Float32Array): void {
   const { batch, channels, featureMaps, group } = dims;
   const groupChannels = channels / group;
   const maps = featureMaps / group;
@@ -266,6 +269,7 @@ export function f32Conv(backend: WasmBackend, x: Float32Array, w: Float32Array, 
   const outSize = window.output[0] * window.output[1] * window.output[2];
   const k = groupChannels * window.kernel[0] * window.kernel[1] * window.kernel[2];
   const g = paddedGeometry(window, groupChannels);
+  const backend = backendFor(shared, maps * outSize * k);
   const { arena, exports } = backend;
   for (let gi = 0; gi < group; gi++) {
     const outer = arena.mark();

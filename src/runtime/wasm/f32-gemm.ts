@@ -7,7 +7,7 @@
  */
 import type { WasmArena } from './arena.ts';
 import type { WasmBackend } from './backend.ts';
-import { runPanels } from './parallel.ts';
+import { backendFor, runPanels } from './parallel.ts';
 
 export const F32_MR = 4;
 export const F32_NR = 8;
@@ -63,7 +63,8 @@ export function f32GemmPacked(backend: WasmBackend, m: number, n: number, k: num
 }
 
 /** sgemm (src/runtime/kernels/float/sgemm.ts) in wasm: C[m×n] = alpha·op(A)·op(B) + beta·C, arguments already checked. */
-export function wasmSgemm(backend: WasmBackend, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number): void {
+export function wasmSgemm(shared: WasmBackend, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number): void {
+  const backend = backendFor(shared, m * n * k);
   const { arena } = backend;
   const mark = arena.mark();
   try {

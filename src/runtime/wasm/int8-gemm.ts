@@ -14,7 +14,7 @@ import type { IntegerArray, MatrixView } from '../kernels/integer/igemm.ts';
 import type { WasmArena } from './arena.ts';
 import type { WasmBackend } from './backend.ts';
 import { stageArrays } from './output-stage.ts';
-import { runPanels } from './parallel.ts';
+import { backendFor, runPanels } from './parallel.ts';
 
 /** Rows of an A panel and columns of a B panel (kernels/int8/gemm.ts). */
 export const MR = 4;
@@ -157,8 +157,11 @@ function placeOperand(backend: WasmBackend, operand: Int8Operand, role: PackRole
 }
 
 /** Runs one int8 GEMM problem (see the module comment). The target must be 8-bit storage for quantized output. */
-export function int8Gemm(backend: WasmBackend, problem: Int8GemmProblem): void {
+export function int8Gemm(shared: WasmBackend, problem: Int8GemmProblem): void {
   if (problem.m === 0 || problem.n === 0) return;
+  // operands already placed live in the caller's memory: stay there
+  const placed = 'placed' in problem.a || 'placed' in problem.b;
+  const backend = placed ? shared : backendFor(shared, problem.m * problem.n * problem.k);
   const { arena } = backend;
   const mark = arena.mark();
   try {

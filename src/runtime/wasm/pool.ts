@@ -5,10 +5,11 @@
  */
 import type { Window } from '../kernels/float/window.ts';
 import type { WasmBackend } from './backend.ts';
+import { backendFor } from './parallel.ts';
 
 /** Max pooling of `planes` planes of x (iH × iW each) into y, for a window isMaxPool2d accepts. */
-export function maxPool8(backend: WasmBackend, x: Int8Array | Uint8Array, planes: number, window: Window, y: Int8Array | Uint8Array): void {
-  const { arena, exports } = backend;
+export function maxPool8(shared: WasmBackend, x: Int8Array | Uint8Array, planes: number, window: Window, y: Int8Array | Uint8Array): void {
+  const { arena, exports } = backendFor(shared, 0);
   const [, iH, iW] = window.input;
   const [, oH, oW] = window.output;
   const mark = arena.mark();

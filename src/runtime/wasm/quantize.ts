@@ -4,13 +4,14 @@
  * The input of a quantized model passes through it on every run.
  */
 import type { WasmBackend } from './backend.ts';
+import { backendFor } from './parallel.ts';
 
 /**
  * q[i] = clamp(round_half_to_even(fl32(x[i] / scale)) + zeroPoint, qmin, qmax) into y. Returns −1,
  * or the index of the first NaN/±∞ in x (y is then incomplete).
  */
-export function quantizeToBytes(backend: WasmBackend, x: Float32Array, scale: number, zeroPoint: number, qmin: number, qmax: number, y: Int8Array | Uint8Array): number {
-  const { arena, exports } = backend;
+export function quantizeToBytes(shared: WasmBackend, x: Float32Array, scale: number, zeroPoint: number, qmin: number, qmax: number, y: Int8Array | Uint8Array): number {
+  const { arena, exports } = backendFor(shared, 0);
   const mark = arena.mark();
   try {
     const src = arena.copyIn(x);

@@ -5,7 +5,7 @@
  * src/node/threads/pool.ts, the browser's ./web-pool.ts.
  */
 import { QuantkitError } from '../../../errors.ts';
-import { createKernelMemory, installBackend, loadBackend, wasmStatus, type WasmBackend, type WasmStatus } from '../index.ts';
+import { createKernelMemory, installBackend, loadBackend, wasmKernels, wasmStatus, type WasmBackend, type WasmStatus } from '../index.ts';
 import { createControl, ThreadPool, type PoolWorker, type WorkerInit } from './pool.ts';
 
 /** Spawns one worker and resolves once it reports ready (rejects if it fails to start). */
@@ -21,6 +21,7 @@ export async function startThreads(threads: number, spawn: SpawnWorker, canBlock
   if (!Number.isInteger(threads) || threads < 1) throw new QuantkitError('E_USAGE', `threads must be a positive integer, got ${threads}`);
   await stopThreads();
   if (threads === 1) return wasmStatus();
+  const local = wasmKernels();
   if (typeof SharedArrayBuffer !== 'function') throw new QuantkitError('E_UNSUPPORTED', 'kernel threads need SharedArrayBuffer (in a browser: a cross-origin isolated page)');
   const notes: string[] = [];
   const memory = createKernelMemory(true);
@@ -31,7 +32,7 @@ export async function startThreads(threads: number, spawn: SpawnWorker, canBlock
   const kernels = Object.keys(single.exports).filter((name) => typeof single.exports[name] === 'function');
   const handles = await Promise.all(Array.from({ length: workers }, (_, index) => spawn({ module: single.module, memory, control, index, kernels })));
   current = new ThreadPool(handles, control, kernels, canBlock);
-  const backend: WasmBackend = { ...single, pool: current };
+  const backend: WasmBackend = { ...single, pool: current, local };
   installBackend(backend);
   return wasmStatus();
 }
