@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { entropyMethod, entropyThreshold } from '../../../src/calib/methods/entropy.ts';
 import { entropyThresholdReference } from '../../../src/calib/methods/entropy-reference.ts';
 import { HistogramObserver } from '../../../src/calib/observers/histogram.ts';
@@ -86,4 +87,32 @@ test('the fast KL search equals the direct form (entropy-reference.ts) on random
       }
     }
   }
+});
+
+test('property: the fast KL search agrees with the direct form on random histograms (sparse, zeros, huge outliers, 2–256 levels, up to 2048 bins)', () => {
+  // Relative 1e-9, with an absolute floor for divergences near 0: there both forms are differences
+  // of O(1) terms, and their rounding (~1e-14 here) is all that is left.
+  const close = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-9 * Math.abs(b) + 1e-12;
+  const cell = (zeroWeight: number) =>
+    fc.oneof({ arbitrary: fc.constant(0), weight: zeroWeight }, { arbitrary: fc.nat(20), weight: 2 }, { arbitrary: fc.nat(1e6), weight: 1 });
+  const histogram = fc
+    .integer({ min: 1, max: 2048 })
+    .chain((n) => fc.oneof(fc.array(cell(1), { minLength: n, maxLength: n }), fc.array(cell(40), { minLength: n, maxLength: n })));
+  fc.assert(
+    fc.property(histogram, fc.integer({ min: 2, max: 256 }), fc.option(fc.tuple(fc.nat(), fc.constantFrom(1e9, 1e12))), (values, levels, outlier) => {
+      const counts = Float64Array.from(values);
+      if (outlier !== null) counts[outlier[0] % counts.length] += outlier[1];
+      const fast = entropyThreshold(counts, 1, levels);
+      const direct = entropyThresholdReference(counts, 1, levels);
+      assert.equal(fast.divergences.length, direct.divergences.length);
+      for (let k = 0; k < direct.divergences.length; k++) {
+        assert.ok(close(fast.divergences[k], direct.divergences[k]), `candidate ${direct.startBin + k}: ${fast.divergences[k]} vs ${direct.divergences[k]}`);
+      }
+      // The same threshold unless the direct form's best two candidates are within the tolerance.
+      const best = direct.divergences[direct.bins - direct.startBin];
+      const secondBest = Math.min(...direct.divergences.filter((_, k) => k !== direct.bins - direct.startBin));
+      if (!close(secondBest, best)) assert.equal(fast.bins, direct.bins);
+    }),
+    { numRuns: 80 },
+  );
 });
