@@ -65,19 +65,23 @@ export async function calibrate(model: Model, dataset: Dataset, options: Calibra
     for (let start = 0; start < n; start += fit.batchSize) {
       const count = Math.min(fit.batchSize, n - start);
       if (fit.fixedBatch && count !== fit.batchSize) throw new DataError(`the model runs batches of exactly ${fit.batchSize}; ${count} calibration samples are left over`);
-      // Values are scanned once (extremes and non-finite check) as they are computed, and
-      // observed only after the whole run is clean, so a skipped sample leaves no trace.
-      const seen: { name: string; data: Float32Array; min: number; max: number }[] = [];
+      // Values are read once as they are computed (extremes, non-finite check and, with
+      // histograms, binning: HistogramObserver.stage) and committed only once the whole run is
+      // clean; a dropped run's staged batches are discarded, so a skipped sample leaves no trace.
+      const seen: { observers: TensorStatistics; length: number; min: number; max: number }[] = [];
       let bad: { name: string; data: ArrayLike<number>; index: number } | undefined;
       await executor.run({ [fit.name]: feedSlice(batch.input, start, count, fit) }, {
         onValue: (name, value) => {
-          if (bad !== undefined || !stats.has(name)) return;
-          const { min, max, nonFinite } = scanExtremes(value.data);
-          if (nonFinite >= 0) bad = { name, data: value.data, index: nonFinite };
-          else seen.push({ name, data: value.data as Float32Array, min, max });
+          const s = bad === undefined ? stats.get(name) : undefined;
+          if (s === undefined) return;
+          const data = value.data as Float32Array; // float32 activations only (see track)
+          const { min, max, nonFinite } = s.histogram ? s.histogram.stage(data) : scanExtremes(data);
+          if (nonFinite >= 0) bad = { name, data, index: nonFinite };
+          else seen.push({ observers: s, length: data.length, min, max });
         },
       });
       if (bad !== undefined) {
+        for (const { observers } of seen) observers.histogram?.discard();
         if (options.skipNonFinite) {
           skipped += count;
           continue;
@@ -87,10 +91,9 @@ export async function calibrate(model: Model, dataset: Dataset, options: Calibra
           `calibration sample ${samples + skipped + Math.floor(bad.index / perSample)}: tensor ${bad.name} holds ${bad.data[bad.index]} (use --skip-nonfinite to drop such samples)`,
         );
       }
-      for (const { name, data, min, max } of seen) {
-        const s = stats.get(name)!;
-        s.minmax.record(min, max, data.length);
-        s.histogram?.observeWithExtremes(data, min, max);
+      for (const { observers, length, min, max } of seen) {
+        observers.minmax.record(min, max, length);
+        observers.histogram?.commit();
       }
       samples += count;
     }

@@ -62,6 +62,18 @@ test('NaN/±∞ activations: an error naming the tensor and the sample, or skipp
   assert.equal(c.stats.get('y')!.minmax.max, Math.fround(Math.log(8)));
 });
 
+test('with skipNonFinite, a dropped sample leaves no trace in any histogram (nor in tensors observed before the bad one)', async () => {
+  // Samples 2 (log(0) = −∞ in y) and 4, the last (NaN), are dropped; x, observed before y, must not keep them either.
+  const data = arrayDataset(Float32Array.from([1, 2, 3, 4, 0, 50, 7, 8, -1, 5]), [2]);
+  const clean = arrayDataset(Float32Array.from([1, 2, 3, 4, 7, 8]), [2]);
+  const c = await calibrate(logModel(), data, { histogram: true, limit: 10, skipNonFinite: true });
+  // One sample per run, as with skipNonFinite: the range grows at the same points (a value equal
+  // to the range end ±a is binned by the range at the time).
+  const reference = await calibrate(logModel(), clean, { histogram: true, limit: 10, batchSize: 1 });
+  assert.equal(c.skipped, 2);
+  assert.deepEqual(calibrationToJSON({ ...c, skipped: 0 }), calibrationToJSON(reference));
+});
+
 test('an empty calibration set is a DataError', async () => {
   await assert.rejects(calibrate(logModel(), arrayDataset(new Float32Array(0), [2]), { histogram: false, limit: 10 }), (e) => e instanceof DataError && /empty/.test(e.message));
 });

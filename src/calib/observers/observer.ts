@@ -26,11 +26,18 @@ export function firstNonFinite(values: ArrayLike<number>): number {
   return -1;
 }
 
+/** A batch's extremes (over the values before its first NaN/±∞) and that NaN/±∞'s index, or −1. */
+export interface BatchScan {
+  readonly min: number;
+  readonly max: number;
+  readonly nonFinite: number;
+}
+
 /**
  * One pass over a batch: its extremes and the index of its first NaN/±∞ (−1 if none), so a
  * caller can check values and feed several observers without reading them again.
  */
-export function scanExtremes(values: ArrayLike<number>): { min: number; max: number; nonFinite: number } {
+export function scanExtremes(values: ArrayLike<number>): BatchScan {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {

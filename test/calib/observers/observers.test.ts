@@ -145,3 +145,66 @@ test('observers refuse NaN/±∞ with a DataError instead of recording garbage',
     assert.throws(() => o.observe(Float32Array.from([-Infinity])), DataError);
   }
 });
+
+/** A plain snapshot of a histogram observer: counts, range, extremes and count. */
+const snapshot = (o: HistogramObserver) => ({ exponent: o.exponent, counts: [...o.counts], min: o.min, max: o.max, count: o.count });
+
+test('histogram: stage + commit (one pass) leaves exactly what observe does, through growth, ±a, zeros and negatives', () => {
+  // Powers of two are the range ends ±a exactly (a = 2^e); 2^12 and up make the range grow mid-stream.
+  const special = fc.constantFrom(0, -0, 1, -1, 0.5, -0.5, 2 ** 12, -(2 ** 12), 2 ** -70, -(2 ** -70), 3.999999761581421);
+  const value = fc.oneof(fc.float({ noNaN: true, noDefaultInfinity: true, min: -300, max: 300 }), fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), special);
+  fc.assert(
+    fc.property(fc.array(fc.array(value, { maxLength: 40 }), { minLength: 1, maxLength: 6 }), fc.constantFrom(2, 16, 2048), (batches, bins) => {
+      const direct = new HistogramObserver(bins);
+      const staged = new HistogramObserver(bins);
+      for (const b of batches) {
+        const values = Float32Array.from(b);
+        direct.observe(values);
+        const scan = staged.stage(values);
+        assert.equal(scan.nonFinite, -1);
+        assert.ok(values.length === 0 || (scan.min === Math.min(...values) && scan.max === Math.max(...values)));
+        staged.commit();
+        assert.deepEqual(snapshot(staged), snapshot(direct));
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('histogram: a staged batch with NaN/±∞, or a discarded one, leaves the observer unchanged', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.float({ noNaN: true, noDefaultInfinity: true, min: -50, max: 50 }), { minLength: 1, maxLength: 30 }),
+      fc.array(fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e4, max: 1e4 }), { minLength: 1, maxLength: 30 }),
+      fc.nat(),
+      fc.constantFrom(NaN, Infinity, -Infinity),
+      (first, second, at, bad) => {
+        const o = new HistogramObserver(16);
+        assert.ok(o.stage(Float32Array.from([...first, bad])).nonFinite === first.length);
+        assert.deepEqual(snapshot(o), snapshot(new HistogramObserver(16)));
+        o.stage(Float32Array.from(first));
+        o.commit();
+        const before = snapshot(o);
+        // A bad batch (which, being larger, would also have grown the range): no trace.
+        const values = Float32Array.from(second);
+        const index = at % (values.length + 1);
+        const withBad = Float32Array.from([...values.subarray(0, index), bad, ...values.subarray(index)]);
+        assert.equal(o.stage(withBad).nonFinite, index);
+        assert.deepEqual(snapshot(o), before);
+        // A clean batch dropped because another tensor of its run was bad: no trace either.
+        o.stage(values);
+        o.discard();
+        assert.deepEqual(snapshot(o), before);
+        // Nor does staging over a staged batch (the previous one is discarded).
+        o.stage(values);
+        o.stage(Float32Array.from(first));
+        o.commit();
+        const reference = new HistogramObserver(16);
+        reference.observe(Float32Array.from(first));
+        reference.observe(Float32Array.from(first));
+        assert.deepEqual(snapshot(o), snapshot(reference));
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
