@@ -14,7 +14,7 @@ import type { IntegerArray, MatrixView } from '../kernels/integer/igemm.ts';
 import type { WasmArena } from './arena.ts';
 import type { WasmBackend } from './backend.ts';
 import { stageArrays } from './output-stage.ts';
-import { backendFor, runPanels } from './parallel.ts';
+import { backendFor, runLines, runPanels } from './parallel.ts';
 
 /** Rows of an A panel and columns of a B panel (kernels/int8/gemm.ts). */
 export const MR = 4;
@@ -54,7 +54,7 @@ function copyView(arena: WasmArena, view: MatrixView, rows: number, cols: number
  * returns the panels' and the sums' addresses.
  */
 function packView(backend: WasmBackend, view: MatrixView, role: PackRole, count: number, depth: number): PlacedOperand {
-  const { arena, exports } = backend;
+  const { arena } = backend;
   const width = role === 'rows' ? MR : NR;
   const [rows, cols] = role === 'rows' ? [count, depth] : [depth, count];
   const lineStride = role === 'rows' ? view.rowStride : view.colStride;
@@ -63,9 +63,25 @@ function packView(backend: WasmBackend, view: MatrixView, role: PackRole, count:
   const src = copyView(arena, view, rows, cols);
   const panels = arena.alloc(panelBytes(count, depth, width));
   const sums = arena.zeros(roundUp(count, width) * 4);
-  if (stepStride === 1) exports.int8PackLines(src, lineStride, count, depth, width, unsigned, panels, sums);
-  else if (role === 'columns' && lineStride === 1) exports.int8PackColumns(src, stepStride, count, depth, unsigned, panels, sums);
-  else exports.int8PackStrided(src, lineStride, stepStride, count, depth, width, unsigned, panels, sums);
+  // lines [first, first + lines) start at src + first·lineStride, their panels at panel first/width
+  const panelStride = Math.ceil(depth / 2) * 4 * width;
+  const at = (first: number): [number, number, number] => [src + first * lineStride, panels + (first / width) * panelStride, sums + first * 4];
+  if (stepStride === 1) {
+    runLines(backend, 'int8PackLines', count, width, depth, (first, lines) => {
+      const [s, p, q] = at(first);
+      return [s, lineStride, lines, depth, width, unsigned, p, q];
+    });
+  } else if (role === 'columns' && lineStride === 1) {
+    runLines(backend, 'int8PackColumns', count, width, depth, (first, lines) => {
+      const [s, p, q] = at(first);
+      return [s, stepStride, lines, depth, unsigned, p, q];
+    });
+  } else {
+    runLines(backend, 'int8PackStrided', count, width, depth, (first, lines) => {
+      const [s, p, q] = at(first);
+      return [s, lineStride, stepStride, lines, depth, width, unsigned, p, q];
+    });
+  }
   return { panels, sums };
 }
 

@@ -41,3 +41,29 @@ export function runPanels(backend: WasmBackend, kernel: string, args: readonly n
   }
   pool.run(kernel, shares.slice(1), () => run(...shares[0]));
 }
+
+/** Elements below which packing one more share of lines does not pay for a wake-up. */
+export const MIN_PACK_PER_THREAD = 1 << 17;
+
+/**
+ * Calls a packing kernel over `count` lines of `depth` elements, split into runs of whole panels
+ * (`width` lines) across threads: `argsFor(first, lines)` gives the kernel's arguments for lines
+ * [first, first + lines). Packing is a pass over both operands before every GEMM whose operands
+ * are not packed ahead, so on one thread it would cap the GEMM's speed-up.
+ */
+export function runLines(backend: WasmBackend, kernel: string, count: number, width: number, depth: number, argsFor: (first: number, lines: number) => number[]): void {
+  const pool = backend.pool;
+  const panels = Math.ceil(count / width);
+  const threads = pool === undefined ? 1 : Math.max(1, Math.min(pool.workers + 1, panels, Math.floor((count * depth) / MIN_PACK_PER_THREAD)));
+  if (threads <= 1 || pool === undefined) {
+    backend.exports[kernel](...argsFor(0, count));
+    return;
+  }
+  const shares: number[][] = [];
+  for (let t = 0; t < threads; t++) {
+    const first = Math.floor((panels * t) / threads) * width;
+    const end = Math.min(count, Math.floor((panels * (t + 1)) / threads) * width);
+    shares.push(argsFor(first, end - first));
+  }
+  pool.run(kernel, shares.slice(1), () => backend.exports[kernel](...shares[0]));
+}

@@ -30,6 +30,16 @@ function runAll(): { name: string; data: ArrayLike<number> }[] {
   const c = new Int32Array(m * n);
   int8Gemm(wasmKernels()!, { m, n, k, a: { view: a }, b: { view: b }, aZero: [7], bZero: [0], target: { kind: 'int32', c, offset: 0, ld: n } });
   out.push({ name: 'int8 GEMM', data: c });
+  // operands large enough for packing to split too (runLines), through each packer: rows of A and
+  // columns of a row-major B (a ragged last panel), columns of a transposed B, rows of a transposed A
+  const [pm, pn, pk] = [523, 515, 521];
+  const pa = values(random, 'uint8', pm * pk);
+  const pb = values(random, 'int8', pk * pn);
+  for (const transposed of [false, true]) {
+    const pc = new Int32Array(pm * pn);
+    int8Gemm(wasmKernels()!, { m: pm, n: pn, k: pk, a: { view: matrix(pa, pm, pk, transposed) }, b: { view: matrix(pb, pk, pn, transposed) }, aZero: [3], bZero: [0], target: { kind: 'int32', c: pc, offset: 0, ld: pn } });
+    out.push({ name: `int8 GEMM, packing split${transposed ? ', transposed operands' : ''}`, data: pc });
+  }
   const fa = Float32Array.from({ length: m * k }, () => random.uniform() - 0.5);
   const fb = Float32Array.from({ length: k * n }, () => random.uniform() - 0.5);
   const fc = new Float32Array(m * n);
@@ -62,9 +72,9 @@ test('1, 2 and 3 threads give identical results for int8 and fp32 GEMM, convolut
       assert.equal(status.threads, threads);
       const before = wasmKernels()!.pool!.splitCalls;
       const split = runAll();
-      // split: both GEMMs, the 16→64 convolution and the 128-channel depthwise one, int8 and fp32
-      // (the small ones stay on one thread: MIN_WORK_PER_THREAD)
-      assert.ok(wasmKernels()!.pool!.splitCalls - before >= 6, `only ${wasmKernels()!.pool!.splitCalls - before} calls were split`);
+      // split: the GEMMs, the 16→64 convolution and the 128-channel depthwise one, int8 and fp32
+      // (the small ones stay on one thread: MIN_WORK_PER_THREAD), and the large GEMMs' packing
+      assert.ok(wasmKernels()!.pool!.splitCalls - before >= 12, `only ${wasmKernels()!.pool!.splitCalls - before} calls were split`);
       for (let i = 0; i < single.length; i++) {
         assert.deepEqual(Array.from(split[i].data, (v) => (Object.is(v, -0) ? 'neg0' : v)), Array.from(single[i].data, (v) => (Object.is(v, -0) ? 'neg0' : v)), `${split[i].name} on ${threads} threads`);
       }
