@@ -11,10 +11,11 @@
  *     the same way on 16 seeded random images.
  *
  * Inputs are seeded random images (speed does not depend on them). Time: ms per image, the best
- * of several rounds of IMAGES images. onnxruntime-web at 2 threads runs in a child process
- * (this file with --ort-web-child), as in gemm.ts; onnxruntime-node is not part of this section.
+ * of ROUNDS passes over IMAGES images, the three engines' passes alternating round by round.
+ * onnxruntime-web at 2 threads runs in a child process (this file with --ort-web-child) that
+ * times one pass per request; onnxruntime-node is not part of this section.
  */
-import { spawnSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +60,7 @@ interface BenchModel {
 
 const MNIST: BenchModel = { name: 'mnist-8', input: 'Input3', shape: [1, 1, 28, 28], images: 400 };
 const MOBILENET: BenchModel = { name: 'mobilenet-style 3×96×96', input: 'x', shape: [1, 3, 96, 96], images: 24 };
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /** Seeded images of the model's input shape, back to back. */
 function images(model: BenchModel, count: number): Float32Array {
@@ -107,59 +108,79 @@ export function mobilenetStyle(seed = 11): Model {
   return b.buildModel({ opset: 13, irVersion: 8 });
 }
 
-/** ms per image of `run` over `count` images (best of ROUNDS rounds, after a warm-up round). */
-async function perImage(model: BenchModel, run: (image: Float32Array) => unknown): Promise<number> {
+/** One timed pass: ms per image of `run` over the model's IMAGES seeded images. */
+type Pass = () => Promise<number>;
+
+function passOf(model: BenchModel, run: (image: Float32Array) => unknown): Pass {
   const data = images(model, model.images);
   const size = data.length / model.images;
-  const pass = async (): Promise<void> => {
-    for (let i = 0; i < model.images; i++) await run(data.subarray(i * size, (i + 1) * size));
-  };
-  await pass();
-  let best = Infinity;
-  for (let r = 0; r < ROUNDS; r++) {
+  return async () => {
     const t = performance.now();
-    await pass();
-    best = Math.min(best, performance.now() - t);
+    for (let i = 0; i < model.images; i++) await run(data.subarray(i * size, (i + 1) * size));
+    return (performance.now() - t) / model.images;
+  };
+}
+
+/**
+ * Best ms per image of every engine, timed in alternation: each round runs one pass of every
+ * engine, after a warm-up pass each, so that a slow spell of the (shared) machine falls on all
+ * of them alike instead of on whichever engine was being timed.
+ */
+async function interleaved(passes: readonly Pass[]): Promise<number[]> {
+  for (const pass of passes) await pass();
+  const best = passes.map(() => Infinity);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < passes.length; i++) best[i] = Math.min(best[i], await passes[i]());
   }
-  return best / model.images;
+  return best;
 }
 
-function quantkitMs(model: BenchModel, executor: Executor): Promise<number> {
-  return perImage(model, (image) => executor.runSync({ [model.input]: tensor('float32', model.shape, image) }));
+function quantkitPass(model: BenchModel, executor: Executor): Pass {
+  return passOf(model, (image) => executor.runSync({ [model.input]: tensor('float32', model.shape, image) }));
 }
 
-/** onnxruntime-web on the QDQ bytes at the threads this process initialised it with. */
-async function ortWebMs(model: BenchModel, bytes: Uint8Array, threads: number): Promise<number> {
+/** An onnxruntime-web session on the QDQ bytes, at the threads this process initialised it with. */
+async function ortWebSession(model: BenchModel, bytes: Uint8Array, threads: number): Promise<{ pass: Pass; release: () => Promise<void> }> {
   ortWeb.env.wasm.numThreads = threads;
   ortWeb.env.logLevel = 'error';
   const session = await ortWeb.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  const ms = await perImage(model, (image) => session.run({ [model.input]: new ortWeb.Tensor('float32', image, model.shape) }));
-  await session.release();
-  return ms;
+  return { pass: passOf(model, (image) => session.run({ [model.input]: new ortWeb.Tensor('float32', image, model.shape) })), release: () => session.release() };
 }
 
-/** onnxruntime-web timings of every model: in this process (1 thread) or in a child (more). */
-async function ortWebTimes(entries: readonly { model: BenchModel; qdq: Uint8Array }[], threads: number): Promise<number[]> {
-  if (threads === 1) {
-    const out: number[] = [];
-    for (const e of entries) out.push(await ortWebMs(e.model, e.qdq, 1));
-    return out;
-  }
+/**
+ * onnxruntime-web passes: in this process at 1 thread; at more in a child process (onnxruntime-web
+ * fixes its thread count when its wasm first loads) that runs one pass per request, so its
+ * passes interleave with quantkit's all the same.
+ */
+async function ortWebPasses(model: BenchModel, bytes: Uint8Array, threads: number): Promise<{ pass: Pass; release: () => Promise<void> }> {
+  if (threads === 1) return ortWebSession(model, bytes, 1);
   const dir = mkdtempSync(join(tmpdir(), 'quantkit-bench-'));
-  try {
-    const files = entries.map((e, i) => {
-      const file = join(dir, `${i}.onnx`);
-      writeFileSync(file, e.qdq);
-      return file;
+  const file = join(dir, 'model.onnx');
+  writeFileSync(file, bytes);
+  const child = fork(fileURLToPath(import.meta.url), ['--ort-web-child', String(threads), model.name, file], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
+  const reply = (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const fail = (): void => reject(new Error(`models bench: the onnxruntime-web child (${threads} threads) failed: ${stderr.slice(-500)}`));
+      child.once('exit', fail);
+      child.once('message', (message) => {
+        child.off('exit', fail);
+        resolve(Number(message));
+      });
     });
-    const names = entries.map((e) => e.model.name);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--ort-web-child', String(threads), JSON.stringify({ names, files })], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    const line = child.stdout.trim().split('\n').pop() ?? '';
-    if (child.status !== 0 || !line.startsWith('[')) throw new Error(`models bench: the onnxruntime-web child (${threads} threads) failed: ${child.stderr.slice(-500)}`);
-    return JSON.parse(line) as number[];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await reply(); // ready
+  return {
+    pass: () => {
+      const answer = reply();
+      child.send('pass');
+      return answer;
+    },
+    release: async () => {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export const modelsSection: BenchSection = {
@@ -176,16 +197,19 @@ export const modelsSection: BenchSection = {
     ].map((e) => ({ ...e, qdq: exportModel(e.quantized) }));
     for (const threads of THREADS) {
       await startKernelThreads(threads);
-      const web = await ortWebTimes(entries, threads);
-      for (let i = 0; i < entries.length; i++) {
-        const { model, float, quantized } = entries[i];
-        const fp32 = await quantkitMs(model, createExecutor(float, floatKernels()));
-        const int8 = await quantkitMs(model, createIntegerExecutor(quantized));
-        modelRecords.push({ name: model.name, threads, quantkit_fp32_ms: fp32, quantkit_int8_ms: int8, ort_web_int8_ms: web[i] });
+      for (const { model, float, quantized, qdq } of entries) {
+        const web = await ortWebPasses(model, qdq, threads);
+        let fp32: number, int8: number, ortMs: number;
+        try {
+          [int8, fp32, ortMs] = await interleaved([quantkitPass(model, createIntegerExecutor(quantized)), quantkitPass(model, createExecutor(float, floatKernels())), web.pass]);
+        } finally {
+          await web.release();
+        }
+        modelRecords.push({ name: model.name, threads, quantkit_fp32_ms: fp32, quantkit_int8_ms: int8, ort_web_int8_ms: ortMs });
         const workload = `${model.name}, batch 1, ${threads} thread${threads > 1 ? 's' : ''}`;
         rows.push({ workload, engine: 'quantkit int8 (integer-only, wasm)', value: int8 * 1000, unit: 'µs/image', higherIsBetter: false, baseline: true });
         rows.push({ workload, engine: 'quantkit fp32 (wasm)', value: fp32 * 1000, unit: 'µs/image', higherIsBetter: false });
-        rows.push({ workload, engine: 'onnxruntime-web, same QDQ model', value: web[i] * 1000, unit: 'µs/image', higherIsBetter: false });
+        rows.push({ workload, engine: 'onnxruntime-web, same QDQ model', value: ortMs * 1000, unit: 'µs/image', higherIsBetter: false });
       }
     }
     await startKernelThreads(1);
@@ -194,14 +218,14 @@ export const modelsSection: BenchSection = {
 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--ort-web-child') {
-  const threads = Number(process.argv[3]);
-  const { names, files } = JSON.parse(process.argv[4]) as { names: string[]; files: string[] };
-  const out: number[] = [];
-  for (let i = 0; i < files.length; i++) {
-    const model = [MNIST, MOBILENET].find((m) => m.name === names[i]);
-    if (model === undefined) throw new Error(`models bench child: unknown model ${names[i]}`);
-    out.push(await ortWebMs(model, readFileSync(files[i]), threads));
-  }
-  console.log(JSON.stringify(out));
-  process.exit(0);
+  // One model at the given threads; a warm-up pass, then one timed pass per 'pass' message.
+  const [threads, name, file] = [Number(process.argv[3]), process.argv[4], process.argv[5]];
+  const model = [MNIST, MOBILENET].find((m) => m.name === name);
+  if (model === undefined) throw new Error(`models bench child: unknown model ${name}`);
+  const { pass } = await ortWebSession(model, readFileSync(file), threads);
+  await pass();
+  process.on('message', () => {
+    void pass().then((ms) => process.send!(ms));
+  });
+  process.send!('ready');
 }
