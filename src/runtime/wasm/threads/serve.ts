@@ -1,11 +1,15 @@
 /**
- * The body of a kernel worker (Node or browser): instantiate the module on the shared memory, say
- * so, then wait for jobs in the control block (./pool.ts) and run them until told to exit.
+ * The body of a kernel worker (Node or browser): warm the kernels up (./warm-up.ts), instantiate
+ * the module on the shared memory, say so, then wait for jobs in the control block (./pool.ts)
+ * and run them until told to exit.
  */
+import { MAX_PAGES } from '../backend.ts';
 import { ARGS_AT, SLOT, type WorkerInit } from './pool.ts';
+import { warmUpKernels } from './warm-up.ts';
 
 /** Runs the worker loop; `ready` is called once the instance exists. Returns when asked to exit. */
 export function serveKernels(init: WorkerInit, ready: () => void): void {
+  warmUpKernels(init.module, MAX_PAGES);
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
   const exports = instance.exports as unknown as Record<string, (...args: number[]) => number>;
   const kernels = init.kernels.map((name) => exports[name]);
