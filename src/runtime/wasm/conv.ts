@@ -38,8 +38,19 @@ export interface PaddedGeometry {
   readonly taps: Int32Array;
 }
 
-/** The padded planes, taps and columns of `window` for `channels` input channels. */
+/** Geometries by window and channel count: windows are cached per node, so each run finds its own. */
+const geometries = new WeakMap<Window, Map<number, PaddedGeometry>>();
+
+/** The padded planes, taps and columns of `window` for `channels` input channels (computed once per window). */
 export function paddedGeometry(window: Window, channels: number): PaddedGeometry {
+  let byChannels = geometries.get(window);
+  if (byChannels === undefined) geometries.set(window, (byChannels = new Map()));
+  let g = byChannels.get(channels);
+  if (g === undefined) byChannels.set(channels, (g = computeGeometry(window, channels)));
+  return g;
+}
+
+function computeGeometry(window: Window, channels: number): PaddedGeometry {
   const [iD, iH, iW] = window.input;
   const [oD, oH, oW] = window.output;
   const [kD, kH, kW] = window.kernel;

@@ -16,8 +16,17 @@ function int3(values: readonly number[]): number[] {
   return [values[0] | 0, values[1] | 0, values[2] | 0];
 }
 
-/** The same window with every number an int32. */
+/** Integer copies of windows (windows are cached per node, so runs find theirs here). */
+const intWindows = new WeakMap<Window, Window>();
+
+/** The same window with every number an int32 (the same object for the same window). */
 export function intWindow(window: Window): Window {
+  let copy = intWindows.get(window);
+  if (copy === undefined) intWindows.set(window, (copy = intWindowOf(window)));
+  return copy;
+}
+
+function intWindowOf(window: Window): Window {
   return {
     spatialRank: window.spatialRank | 0,
     input: int3(window.input),
