@@ -227,5 +227,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '-
   process.on('message', () => {
     void pass().then((ms) => process.send!(ms));
   });
+  process.on('disconnect', () => process.exit(0)); // the parent is gone: onnxruntime's threads must not keep this alive
   process.send!('ready');
 }
