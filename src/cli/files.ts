@@ -4,7 +4,7 @@
  * input is never modified). The temporary files of writes in progress are tracked, so the CLI's
  * SIGINT/SIGTERM handler (main.ts) can remove them.
  */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, fstatSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseSidecar, type ModelSidecar } from '../data/sidecar.ts';
 import { loadModelFileWithReport } from '../node/load-model.ts';
@@ -54,10 +54,34 @@ export function removeTemporaries(): void {
 }
 
 /**
+ * Throws UsageError when standard output is redirected to one of `paths`, files the command is
+ * about to write: the shell truncates the file before the command starts, and the atomic write
+ * that replaces it later sends everything printed after that into a deleted file
+ * (`quantize -o x.onnx --json > x.json` lost its JSON to the model's sidecar x.json). Commands
+ * call it before their work; writeOutput calls it again.
+ */
+export function refuseStdoutTarget(paths: readonly string[]): void {
+  let out;
+  try {
+    out = fstatSync(1);
+  } catch {
+    return; // no standard output
+  }
+  if (!out.isFile()) return;
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    const file = statSync(path);
+    if (file.ino === out.ino && file.dev === out.dev) throw new UsageError(`standard output is redirected to ${path}, which this command writes too; redirect it to another file`);
+  }
+}
+
+/**
  * Writes `data` to `path` atomically: to a temporary file beside it, then renamed. Refuses to
- * overwrite an existing file unless `force`, and never writes over one of `inputs`.
+ * overwrite an existing file unless `force`, never writes over one of `inputs`, nor over the file
+ * standard output is redirected to.
  */
 export function writeOutput(path: string, data: Uint8Array | string, options: { force?: boolean; inputs?: readonly string[] } = {}): void {
+  refuseStdoutTarget([path]);
   for (const input of options.inputs ?? []) {
     if (existsSync(input) && existsSync(path) && statSync(input).ino === statSync(path).ino) {
       throw new UsageError(`output ${path} is the input ${input}; choose another output path`);

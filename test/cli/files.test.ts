@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,34 @@ test('writeOutput: atomic, never over an input, not over an existing file withou
     assert.equal(readFileSync(out, 'utf8'), 'new');
     assert.throws(() => writeOutput(join(dir, 'missing', 'b.bin'), 'z'), /ENOENT/);
     assert.deepEqual(readdirSync(dir), ['a.bin']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('quantize refuses, before any work, standard output redirected to a file it writes (the model sidecar of -o x.onnx is x.json)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quantkit-stdout-'));
+  try {
+    const sidecar = join(dir, 'q.json'); // models/mnist-8.json goes with the model: -o q.onnx writes q.json
+    const out = openSync(sidecar, 'w');
+    let result;
+    try {
+      result = spawnSync(process.execPath, ['bin/quantkit.js', 'quantize', MODEL, '--calib', CALIB, '-o', join(dir, 'q.onnx'), '--json'], { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
+    } finally {
+      closeSync(out);
+    }
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /standard output is redirected to .*q\.json, which this command writes too/);
+    assert.deepEqual(readdirSync(dir), ['q.json']);
+    // redirected elsewhere, the same command runs
+    const elsewhere = openSync(join(dir, 'summary.json'), 'w');
+    try {
+      result = spawnSync(process.execPath, ['bin/quantkit.js', 'quantize', MODEL, '--calib', CALIB, '--calib-limit', '8', '-o', join(dir, 'q.onnx'), '--force', '--json'], { stdio: ['ignore', elsewhere, 'pipe'], encoding: 'utf8' });
+    } finally {
+      closeSync(elsewhere);
+    }
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal((JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { output: string }).output, join(dir, 'q.onnx'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import type { Granularity } from '../../quant/granularity.ts';
 import type { QuantScheme } from '../../quant/params.ts';
 import { openCommandDataset } from '../dataset.ts';
 import { UsageError } from '../errors.ts';
-import { loadModel, sidecarPath, writeOutput } from '../files.ts';
+import { loadModel, refuseStdoutTarget, sidecarPath, writeOutput } from '../files.ts';
 import { formatBytes, percent, printJson, table } from '../format.ts';
 import { intInRange, numberIn, oneOf, positiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
@@ -93,6 +93,8 @@ run on the --eval data.`,
       const diagnosticData = options.calib ?? options.eval;
       if (diagnosticData === undefined) throw new UsageError('--ranges without --calib needs --eval data: the per-tensor diagnostics run on a few samples');
       const loaded = loadModel(path);
+      // before any work: an output the shell has redirected standard output to (see refuseStdoutTarget)
+      refuseStdoutTarget([options.output, ...(loaded.sidecar ? [sidecarPath(options.output)] : []), ...(options.plan ? [options.plan] : []), ...(options.report ? [options.report] : [])]);
       const statistics = options.ranges === undefined ? undefined : readStatistics(options.ranges);
       const calibration = await openCommandDataset(diagnosticData, loaded.sidecar, undefined);
       const evaluation = options.eval === undefined ? undefined : await openCommandDataset(options.eval, loaded.sidecar, options.evalLimit);
