@@ -13,7 +13,6 @@
  */
 import type { Window } from '../kernels/float/window.ts';
 import type { ConvOperands } from '../kernels/integer/conv-operands.ts';
-import type { WasmArena } from './arena.ts';
 import type { WasmBackend } from './backend.ts';
 import { f32GemmPacked, F32_NR, packF32Rows } from './f32-gemm.ts';
 import { int8Gemm, NR, type WasmPackedOperand } from './int8-gemm.ts';
@@ -160,7 +159,7 @@ export function int8Conv(shared: WasmBackend, op: ConvOperands, y: Int8Array | U
             extract: contiguous
               ? (out, ld) => {
                   compactColumns(backend, out, ld, maps, window, g!, 1, dense);
-                  copyBytes(arena, dense, maps * outSize, y, yOffset);
+                  arena.copyOut(dense, maps * outSize, y, yOffset);
                 }
               : undefined,
           },
@@ -170,11 +169,6 @@ export function int8Conv(shared: WasmBackend, op: ConvOperands, y: Int8Array | U
       }
     }
   }
-}
-
-function copyBytes(arena: WasmArena, at: number, length: number, y: Int8Array | Uint8Array, offset: number): void {
-  const src = arena.bytes(at, length);
-  y.set(y instanceof Uint8Array ? src : new Int8Array(src.buffer, src.byteOffset, length), offset);
 }
 
 // The depthwise parameter block (kernels/conv/depthwise.ts), as i32 fields.
@@ -198,15 +192,19 @@ function depthwiseBlock(window: Window, g: PaddedGeometry, multiplier: number): 
   return f;
 }
 
+/** What both depthwise convolutions start from: one padded plane's geometry, sizes, and the backend for their work. */
+function depthwiseSetup(shared: WasmBackend, window: Window, featureMaps: number): { g: PaddedGeometry; tapCount: number; inSize: number; outSize: number; backend: WasmBackend } {
+  const tapCount = window.kernel[0] * window.kernel[1] * window.kernel[2];
+  const inSize = window.input[0] * window.input[1] * window.input[2];
+  const outSize = window.output[0] * window.output[1] * window.output[2];
+  return { g: paddedGeometry(window, 1), tapCount, inSize, outSize, backend: backendFor(shared, featureMaps * outSize * tapCount) };
+}
+
 /** The integer depthwise convolution `op` (one input channel per group) into 8-bit y. */
 export function int8Depthwise(shared: WasmBackend, op: ConvOperands, y: Int8Array | Uint8Array): void {
   const { x, xZero, w, wZero, bias, dims, window, stage } = op;
   const { batch, channels, featureMaps } = dims;
-  const g = paddedGeometry(window, 1);
-  const tapCount = window.kernel[0] * window.kernel[1] * window.kernel[2];
-  const inSize = window.input[0] * window.input[1] * window.input[2];
-  const outSize = window.output[0] * window.output[1] * window.output[2];
-  const backend = backendFor(shared, featureMaps * outSize * tapCount);
+  const { g, tapCount, inSize, outSize, backend } = depthwiseSetup(shared, window, featureMaps);
   const { arena } = backend;
   const centred = new Int32Array(featureMaps * tapCount);
   for (let m = 0; m < featureMaps; m++) {
@@ -234,7 +232,7 @@ export function int8Depthwise(shared: WasmBackend, op: ConvOperands, y: Int8Arra
       f[DW.yUnsigned] = y instanceof Uint8Array ? 1 : 0;
       const block = arena.copyIn(f);
       runPanels(backend, 'int8Depthwise', [block, 0, featureMaps], 1, featureMaps * outSize * tapCount);
-      copyBytes(arena, f[DW.out], featureMaps * outSize, y, n * featureMaps * outSize);
+      arena.copyOut(f[DW.out], featureMaps * outSize, y, n * featureMaps * outSize);
     } finally {
       arena.release(mark);
     }
@@ -244,11 +242,7 @@ export function int8Depthwise(shared: WasmBackend, op: ConvOperands, y: Int8Arra
 /** The float depthwise convolution of float32 x, w, bias into y (conv.ts's depthwise contract). */
 export function f32Depthwise(shared: WasmBackend, x: Float32Array, w: Float32Array, bias: Float32Array | undefined, dims: { batch: number; channels: number; featureMaps: number }, window: Window, y: Float32Array): void {
   const { batch, channels, featureMaps } = dims;
-  const g = paddedGeometry(window, 1);
-  const tapCount = window.kernel[0] * window.kernel[1] * window.kernel[2];
-  const inSize = window.input[0] * window.input[1] * window.input[2];
-  const outSize = window.output[0] * window.output[1] * window.output[2];
-  const backend = backendFor(shared, featureMaps * outSize * tapCount);
+  const { g, tapCount, inSize, outSize, backend } = depthwiseSetup(shared, window, featureMaps);
   const { arena } = backend;
   for (let n = 0; n < batch; n++) {
     const mark = arena.mark();
