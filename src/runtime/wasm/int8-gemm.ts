@@ -14,7 +14,8 @@ import type { IntegerArray, MatrixView } from '../kernels/integer/igemm.ts';
 import type { WasmArena } from './arena.ts';
 import type { WasmBackend } from './backend.ts';
 import { stageArrays } from './output-stage.ts';
-import { backendFor, runLines, runPanels } from './parallel.ts';
+import { backendFor, lineTasks, runPanels, runTasks } from './parallel.ts';
+import type { KernelTask } from './threads/pool.ts';
 
 /** Rows of an A panel and columns of a B panel (kernels/int8/gemm.ts). */
 export const MR = 4;
@@ -50,10 +51,10 @@ function copyView(arena: WasmArena, view: MatrixView, rows: number, cols: number
 }
 
 /**
- * Packs `count` lines of depth `depth` of `view` (rows of an A, or columns of a B) into the arena;
- * returns the panels' and the sums' addresses.
+ * Places `count` lines of depth `depth` of `view` (rows of an A, or columns of a B) in the arena
+ * and returns the addresses its panels and sums will have once `tasks` (the packing) have run.
  */
-function packView(backend: WasmBackend, view: MatrixView, role: PackRole, count: number, depth: number): PlacedOperand {
+function packView(backend: WasmBackend, view: MatrixView, role: PackRole, count: number, depth: number): PendingOperand {
   const { arena } = backend;
   const width = role === 'rows' ? MR : NR;
   const [rows, cols] = role === 'rows' ? [count, depth] : [depth, count];
@@ -66,23 +67,24 @@ function packView(backend: WasmBackend, view: MatrixView, role: PackRole, count:
   // lines [first, first + lines) start at src + first·lineStride, their panels at panel first/width
   const panelStride = Math.ceil(depth / 2) * 4 * width;
   const at = (first: number): [number, number, number] => [src + first * lineStride, panels + (first / width) * panelStride, sums + first * 4];
+  let tasks: KernelTask[];
   if (stepStride === 1) {
-    runLines(backend, 'int8PackLines', count, width, depth, (first, lines) => {
+    tasks = lineTasks(backend, 'int8PackLines', count, width, depth, (first, lines) => {
       const [s, p, q] = at(first);
       return [s, lineStride, lines, depth, width, unsigned, p, q];
     });
   } else if (role === 'columns' && lineStride === 1) {
-    runLines(backend, 'int8PackColumns', count, width, depth, (first, lines) => {
+    tasks = lineTasks(backend, 'int8PackColumns', count, width, depth, (first, lines) => {
       const [s, p, q] = at(first);
       return [s, stepStride, lines, depth, unsigned, p, q];
     });
   } else {
-    runLines(backend, 'int8PackStrided', count, width, depth, (first, lines) => {
+    tasks = lineTasks(backend, 'int8PackStrided', count, width, depth, (first, lines) => {
       const [s, p, q] = at(first);
       return [s, lineStride, stepStride, lines, depth, width, unsigned, p, q];
     });
   }
-  return { panels, sums };
+  return { placed: { panels, sums }, tasks };
 }
 
 /** Packs an operand once (e.g. constant weights) into JavaScript memory, for `int8Gemm` calls to copy in. */
@@ -91,7 +93,8 @@ export function packOperand(backend: WasmBackend, view: MatrixView, role: PackRo
   const mark = arena.mark();
   try {
     const width = role === 'rows' ? MR : NR;
-    const at = packView(backend, view, role, count, depth);
+    const { placed: at, tasks } = packView(backend, view, role, count, depth);
+    runTasks(backend, tasks);
     return {
       panels: arena.bytes(at.panels, panelBytes(count, depth, width)).slice(),
       sums: arena.int32(at.sums, roundUp(count, width)).slice(),
@@ -165,11 +168,17 @@ export function isByteOutput(y: QuantizedOutput): y is Int8Array | Uint8Array {
   return y instanceof Int8Array || y instanceof Uint8Array;
 }
 
-/** A packed operand in the arena: copied in (packed once) or packed now (a view). */
-function placeOperand(backend: WasmBackend, operand: Int8Operand, role: PackRole, count: number, depth: number): PlacedOperand {
-  if ('placed' in operand) return operand.placed;
+/** An operand placed in the arena, and the packing tasks still to run for it. */
+interface PendingOperand {
+  readonly placed: PlacedOperand;
+  readonly tasks: readonly KernelTask[];
+}
+
+/** A packed operand in the arena: already there, copied in (packed once) or to be packed (a view). */
+function placeOperand(backend: WasmBackend, operand: Int8Operand, role: PackRole, count: number, depth: number): PendingOperand {
+  if ('placed' in operand) return { placed: operand.placed, tasks: [] };
   if ('view' in operand) return packView(backend, operand.view, role, count, depth);
-  return { panels: backend.arena.copyIn(operand.packed.panels), sums: backend.arena.copyIn(operand.packed.sums) };
+  return { placed: { panels: backend.arena.copyIn(operand.packed.panels), sums: backend.arena.copyIn(operand.packed.sums) }, tasks: [] };
 }
 
 /** Runs one int8 GEMM problem (see the module comment). The target must be 8-bit storage for quantized output. */
@@ -183,7 +192,9 @@ export function int8Gemm(shared: WasmBackend, problem: Int8GemmProblem): void {
   try {
     const a = placeOperand(backend, problem.a, 'rows', problem.m, problem.k);
     const b = placeOperand(backend, problem.b, 'columns', problem.n, problem.k);
-    runGemm(backend, { kernel: 'int8Gemm', steps: Math.ceil(problem.k / 2), a, b }, problem);
+    // both operands' packing in one job: one wake-up of the workers, not two
+    runTasks(backend, [...a.tasks, ...b.tasks]);
+    runGemm(backend, { kernel: 'int8Gemm', steps: Math.ceil(problem.k / 2), a: a.placed, b: b.placed }, problem);
   } finally {
     arena.release(mark);
   }

@@ -40,6 +40,18 @@ function runAll(): { name: string; data: ArrayLike<number> }[] {
     int8Gemm(wasmKernels()!, { m: pm, n: pn, k: pk, a: { view: matrix(pa, pm, pk, transposed) }, b: { view: matrix(pb, pk, pn, transposed) }, aZero: [3], bZero: [0], target: { kind: 'int32', c: pc, offset: 0, ld: pn } });
     out.push({ name: `int8 GEMM, packing split${transposed ? ', transposed operands' : ''}`, data: pc });
   }
+  // many small split calls in a row, of varying task counts: jobs follow each other quickly
+  // while a worker may still be looking at the previous one (threads/claim.ts)
+  const many: number[] = [];
+  const [sn, sk] = [64, 2048];
+  const sb = matrix(values(random, 'int8', sk * sn), sk, sn, false);
+  for (let i = 0; i < 40; i++) {
+    const sm = 32 + (i % 5) * 12;
+    const sc = new Int32Array(sm * sn);
+    int8Gemm(wasmKernels()!, { m: sm, n: sn, k: sk, a: { view: matrix(values(random, 'uint8', sm * sk), sm, sk, false) }, b: { view: sb }, aZero: [i % 7], bZero: [0], target: { kind: 'int32', c: sc, offset: 0, ld: sn } });
+    many.push(...sc);
+  }
+  out.push({ name: '40 small int8 GEMMs', data: many });
   const fa = Float32Array.from({ length: m * k }, () => random.uniform() - 0.5);
   const fb = Float32Array.from({ length: k * n }, () => random.uniform() - 0.5);
   const fc = new Float32Array(m * n);
@@ -70,11 +82,15 @@ test('1, 2 and 3 threads give identical results for int8 and fp32 GEMM, convolut
     for (const threads of [2, 3]) {
       const status = await startKernelThreads(threads);
       assert.equal(status.threads, threads);
-      const before = wasmKernels()!.pool!.splitCalls;
+      const pool = wasmKernels()!.pool!;
+      const [before, byWorkers] = [pool.splitCalls, pool.workerTasks];
       const split = runAll();
       // split: the GEMMs, the 16→64 convolution and the 128-channel depthwise one, int8 and fp32
       // (the small ones stay on one thread: MIN_WORK_PER_THREAD), and the large GEMMs' packing
-      assert.ok(wasmKernels()!.pool!.splitCalls - before >= 12, `only ${wasmKernels()!.pool!.splitCalls - before} calls were split`);
+      // (rows of A and columns of B in one job)
+      assert.ok(pool.splitCalls - before >= 10, `only ${pool.splitCalls - before} calls were split`);
+      // tasks are claimed, not dealt: the workers must have taken some of them
+      assert.ok(pool.workerTasks > byWorkers, 'the workers ran no task');
       for (let i = 0; i < single.length; i++) {
         assert.deepEqual(Array.from(split[i].data, (v) => (Object.is(v, -0) ? 'neg0' : v)), Array.from(single[i].data, (v) => (Object.is(v, -0) ? 'neg0' : v)), `${split[i].name} on ${threads} threads`);
       }

@@ -28,10 +28,10 @@ export async function startThreads(threads: number, spawn: SpawnWorker, canBlock
   const single = loadBackend({ shared: true, memory }, notes);
   if (single === undefined) throw new QuantkitError('E_UNSUPPORTED', `kernel threads need the wasm kernels: ${notes.join('; ')}`);
   const workers = threads - 1;
-  const control = createControl(workers);
+  const control = createControl();
   const kernels = Object.keys(single.exports).filter((name) => typeof single.exports[name] === 'function');
-  const handles = await Promise.all(Array.from({ length: workers }, (_, index) => spawn({ module: single.module, memory, control, index, kernels })));
-  current = new ThreadPool(handles, control, kernels, canBlock);
+  const handles = await Promise.all(Array.from({ length: workers }, () => spawn({ module: single.module, memory, control, kernels })));
+  current = new ThreadPool(handles, control, kernels, single.exports, canBlock);
   const backend: WasmBackend = { ...single, pool: current, local };
   installBackend(backend);
   return wasmStatus();

@@ -2,7 +2,7 @@
  * Kernel threads in a browser: Web Workers (module workers, bundled by Vite and the like from
  * the `new URL(…, import.meta.url)` below) on shared memory. Needs SharedArrayBuffer, i.e. a
  * cross-origin isolated page (COOP/COEP headers). The main thread may not block, so it spins
- * while workers finish their shares; call from a worker to wait without spinning.
+ * while workers finish the tasks they claimed; call from a worker to wait without spinning.
  */
 import type { WasmStatus } from '../backend.ts';
 import type { PoolWorker, WorkerInit } from './pool.ts';
