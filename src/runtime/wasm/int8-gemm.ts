@@ -14,7 +14,7 @@ import type { IntegerArray, MatrixView } from '../kernels/integer/igemm.ts';
 import type { WasmArena } from './arena.ts';
 import type { WasmBackend } from './backend.ts';
 import { stageArrays } from './output-stage.ts';
-import { backendFor, lineTasks, runPanels, runTasks } from './parallel.ts';
+import { backendFor, lineTasks, panelTasks, phases, runTasks } from './parallel.ts';
 import type { KernelTask } from './threads/pool.ts';
 
 /** Rows of an A panel and columns of a B panel (kernels/int8/gemm.ts). */
@@ -192,9 +192,17 @@ export function int8Gemm(shared: WasmBackend, problem: Int8GemmProblem): void {
   try {
     const a = placeOperand(backend, problem.a, 'rows', problem.m, problem.k);
     const b = placeOperand(backend, problem.b, 'columns', problem.n, problem.k);
-    // both operands' packing in one job: one wake-up of the workers, not two
-    runTasks(backend, [...a.tasks, ...b.tasks]);
-    runGemm(backend, { kernel: 'int8Gemm', steps: Math.ceil(problem.k / 2), a: a.placed, b: b.placed }, problem);
+    const gemm: PlacedGemm = { kernel: 'int8Gemm', steps: Math.ceil(problem.k / 2), a: a.placed, b: b.placed };
+    // the epilogue folds a single zB with A's row sums, read here: those must be packed first
+    if (a.tasks.length > 0 && anyNonzero(problem.bZero)) {
+      runTasks(backend, [...a.tasks, ...b.tasks]);
+      runGemm(backend, gemm, problem);
+      return;
+    }
+    // packing and tiles in one job: one wake-up of the workers
+    const prepared = prepareGemm(backend, gemm, problem);
+    runTasks(backend, phases([...a.tasks, ...b.tasks], prepared.tasks));
+    prepared.finish();
   } finally {
     arena.release(mark);
   }
@@ -245,6 +253,22 @@ function cachedStageArrays(stage: OutputStage, first: number, count: number, len
 
 /** The epilogue block for `problem`, the kernel call (split across threads) and the copy out; inside the caller's arena mark. */
 export function runGemm(backend: WasmBackend, gemm: PlacedGemm, problem: Int8GemmProblem): void {
+  const prepared = prepareGemm(backend, gemm, problem);
+  runTasks(backend, prepared.tasks);
+  prepared.finish();
+}
+
+/** A GEMM ready to run: its kernel tasks, then `finish` (the copy out). */
+export interface PreparedGemm {
+  readonly tasks: readonly KernelTask[];
+  readonly finish: () => void;
+}
+
+/**
+ * The epilogue block for `problem` in the arena and the kernel call cut into tasks; reads A's row
+ * sums only when the epilogue folds zB with them (some zB nonzero).
+ */
+export function prepareGemm(backend: WasmBackend, gemm: PlacedGemm, problem: Int8GemmProblem): PreparedGemm {
   const { m, n, k, aZero, bZero, target } = problem;
   const { arena } = backend;
   const { a, b, rowExtra, colExtra } = gemm;
@@ -312,17 +336,20 @@ export function runGemm(backend: WasmBackend, gemm: PlacedGemm, problem: Int8Gem
   // split the columns when there are enough panels (wide convolution outputs), else the rows
   const colPanels = nPad / NR;
   const rowPanels = mPad / MR;
-  runPanels(backend, gemm.kernel, [a.panels, b.panels, gemm.steps, 0, rowPanels, 0, colPanels, epilogue], colPanels >= rowPanels ? 5 : 3, m * n * k);
-  if (target.kind === 'quantized' && target.extract !== undefined) {
-    target.extract(out, nPad);
-  } else if (target.kind === 'quantized') {
-    const src = arena.bytes(out, outBytes);
-    const y = target.y as Int8Array | Uint8Array;
-    const typed = y instanceof Uint8Array ? src : new Int8Array(src.buffer, src.byteOffset, src.length);
-    copyRows(typed, nPad, y, target.offset, target.ld, m, n);
-  } else {
-    copyRows(arena.int32(out, mPad * nPad), nPad, target.c, target.offset, target.ld, m, n);
-  }
+  const tasks = panelTasks(backend, gemm.kernel, [a.panels, b.panels, gemm.steps, 0, rowPanels, 0, colPanels, epilogue], colPanels >= rowPanels ? 5 : 3, m * n * k);
+  const finish = (): void => {
+    if (target.kind === 'quantized' && target.extract !== undefined) {
+      target.extract(out, nPad);
+    } else if (target.kind === 'quantized') {
+      const src = arena.bytes(out, outBytes);
+      const y = target.y as Int8Array | Uint8Array;
+      const typed = y instanceof Uint8Array ? src : new Int8Array(src.buffer, src.byteOffset, src.length);
+      copyRows(typed, nPad, y, target.offset, target.ld, m, n);
+    } else {
+      copyRows(arena.int32(out, mPad * nPad), nPad, target.c, target.offset, target.ld, m, n);
+    }
+  };
+  return { tasks, finish };
 }
 
 /** dst[offset + i·ld + j] = src[i·srcLd + j] for i < m, j < n. */

@@ -76,6 +76,20 @@ export function lineTasks(backend: WasmBackend, kernel: string, count: number, w
   return Array.from({ length: tasks }, (_, t) => ({ kernel, args: argsFor(bounds[t], bounds[t + 1] - bounds[t]) }));
 }
 
+/**
+ * Lists of tasks as one job in phases: each list's tasks start once every task of the lists
+ * before it is done (the packing of operands, then the tiles that read them) — one wake-up of
+ * the workers instead of one per list.
+ */
+export function phases(...lists: readonly (readonly KernelTask[])[]): KernelTask[] {
+  const tasks: KernelTask[] = [];
+  for (const list of lists) {
+    const after = tasks.length;
+    for (const task of list) tasks.push(after === 0 ? task : { ...task, after });
+  }
+  return tasks;
+}
+
 /** Runs `tasks` (one job: the pool's threads claim them), or one by one here when there is no pool or one task. */
 export function runTasks(backend: WasmBackend, tasks: readonly KernelTask[]): void {
   const pool = backend.pool;

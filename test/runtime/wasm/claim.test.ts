@@ -1,8 +1,11 @@
 // The claiming protocol of the kernel thread pool (src/runtime/wasm/threads/claim.ts), on one
 // thread: every task of the open job runs exactly once, a thread looking at another job or at a
-// job being written claims nothing, and a task that throws is reported and still counted done.
+// job being written claims nothing, a task that throws is reported and still counted done, and
+// a job in phases runs them in order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { phases } from '../../../src/runtime/wasm/parallel.ts';
+import { createControl, ThreadPool } from '../../../src/runtime/wasm/threads/pool.ts';
 import { claimTasks, CONTROL_INTS, DONE, FAILED, JOB_LIMIT, NEXT, publishJob, TASK_SHIFT, TASKS, type TaskEntry } from '../../../src/runtime/wasm/threads/claim.ts';
 
 function block(): Int32Array {
@@ -73,4 +76,20 @@ test('job numbers up to JOB_LIMIT stay positive once tagged', () => {
   const calls: number[][] = [];
   publishJob(c, JOB_LIMIT, tasks(3));
   assert.equal(claimTasks(c, JOB_LIMIT, kernels(calls), assert.fail), 3);
+});
+
+test('phases: each list starts after the lists before it; a task may not wait for later ones', () => {
+  const calls: string[] = [];
+  const exports = { first: (x: number) => calls.push(`first ${x}`), second: (x: number) => calls.push(`second ${x}`) };
+  // no workers: the calling thread claims every task, in order
+  const pool = new ThreadPool([], createControl(), ['first', 'second'], exports, true);
+  const tasks = phases([0, 1, 2].map((x) => ({ kernel: 'first', args: [x] })), [3, 4].map((x) => ({ kernel: 'second', args: [x] })));
+  assert.deepEqual(
+    tasks.map((t) => t.after ?? 0),
+    [0, 0, 0, 3, 3],
+  );
+  pool.run(tasks);
+  assert.deepEqual(calls, ['first 0', 'first 1', 'first 2', 'second 3', 'second 4']);
+  assert.throws(() => pool.run([{ kernel: 'first', args: [0] }, { kernel: 'second', args: [1], after: 2 }]), /task 1 \(second\) waits for 2 tasks/);
+  assert.throws(() => pool.run([{ kernel: 'third', args: [] }]), /no kernel "third"/);
 });

@@ -32,10 +32,11 @@ export interface WorkerInit {
   readonly kernels: readonly string[];
 }
 
-/** One call of an exported kernel. */
+/** One call of an exported kernel; with `after`, once that many tasks before it in the job are done. */
 export interface KernelTask {
   readonly kernel: string;
   readonly args: readonly number[];
+  readonly after?: number;
 }
 
 export { MAX_TASKS };
@@ -73,11 +74,13 @@ export class ThreadPool {
   /** Runs every task, on this thread and the workers; returns when all are done. Throws when one failed. */
   run(tasks: readonly KernelTask[]): void {
     if (tasks.length > MAX_TASKS) throw new QuantkitError('E_KERNEL', `thread pool: ${tasks.length} tasks, at most ${MAX_TASKS} per job`);
-    const entries = tasks.map(({ kernel, args }) => {
+    const entries = tasks.map(({ kernel, args, after }, t) => {
       const index = this.indexOf.get(kernel);
       if (index === undefined) throw new QuantkitError('E_KERNEL', `thread pool: no kernel ${JSON.stringify(kernel)}`);
       if (args.length > MAX_TASK_ARGS) throw new QuantkitError('E_KERNEL', `thread pool: kernel ${kernel} has ${args.length} arguments, at most ${MAX_TASK_ARGS}`);
-      return { kernel: index, args };
+      // a task can only wait for tasks before it (claimed earlier), or the job never ends
+      if (after !== undefined && !(after >= 0 && after <= t)) throw new QuantkitError('E_KERNEL', `thread pool: task ${t} (${kernel}) waits for ${after} tasks`);
+      return { kernel: index, args, after };
     });
     if (tasks.length > 1) this.splitCalls++;
     const c = this.control;
