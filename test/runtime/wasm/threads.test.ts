@@ -104,3 +104,39 @@ test('1, 2 and 3 threads give identical results for int8 and fp32 GEMM, convolut
   }
   assert.equal(wasmStatus().threads, 1);
 });
+
+test('a kernel that traps in a worker fails the call with E_KERNEL, and the pool goes on working', async () => {
+  const [m, n, k] = [96, 200, 300];
+  const random = new Random(5);
+  const a = matrix(values(random, 'uint8', m * k), m, k, false);
+  const b = matrix(values(random, 'int8', k * n), k, n, false);
+  const gemm = (): Int32Array => {
+    const c = new Int32Array(m * n);
+    int8Gemm(wasmKernels()!, { m, n, k, a: { view: a }, b: { view: b }, aZero: [1], bZero: [0], target: { kind: 'int32', c, offset: 0, ld: n } });
+    return c;
+  };
+  const expected = gemm();
+  try {
+    await startKernelThreads(2);
+    const backend = wasmKernels()!;
+    const pool = backend.pool!;
+    const mark = backend.arena.mark();
+    try {
+      // task 0 keeps the calling thread busy (milliseconds) while the worker claims the rest,
+      // which read far past the end of the memory
+      const count = 1 << 22;
+      const src = backend.arena.zeros(count * 4);
+      const out = backend.arena.alloc(count);
+      const outside = backend.memory.buffer.byteLength + (1 << 20);
+      const trap = { kernel: 'int8PackLines', args: [outside, 64, 4, 64, 4, 1, outside, outside] };
+      const byWorkers = pool.workerTasks;
+      assert.throws(() => pool.run([{ kernel: 'quantizeF32', args: [src, count, 0.5, 0, -128, 127, 0, out] }, trap, trap, trap]), (error: Error & { code?: string }) => error.code === 'E_KERNEL' && /int8PackLines failed in a worker/.test(error.message));
+      assert.ok(pool.workerTasks > byWorkers);
+    } finally {
+      backend.arena.release(mark);
+    }
+    assert.deepEqual(gemm(), expected);
+  } finally {
+    await stopKernelThreads();
+  }
+});
