@@ -17,7 +17,8 @@ import type { WasmBackend } from './backend.ts';
 import { f32GemmPacked, F32_NR, packF32Rows } from './f32-gemm.ts';
 import { int8Gemm, NR, type WasmPackedOperand } from './int8-gemm.ts';
 import { stageArrays } from './output-stage.ts';
-import { backendFor, runPanels } from './parallel.ts';
+import { backendFor, lineTasks, runPanels } from './parallel.ts';
+import type { KernelTask } from './threads/pool.ts';
 
 const roundUp = (value: number, step: number): number => Math.ceil(value / step) * step;
 
@@ -117,7 +118,7 @@ export function int8Conv(shared: WasmBackend, op: ConvOperands, y: Int8Array | U
   const pointwise = k === groupChannels && inSize === outSize && window.padBegin.every((p) => p === 0) && window.strides.every((s) => s === 1);
   const g = pointwise ? undefined : paddedGeometry(window, groupChannels);
   const unsigned = x instanceof Uint8Array ? 1 : 0;
-  const { arena, exports } = backend;
+  const { arena } = backend;
   for (let n = 0; n < batch; n++) {
     for (let gi = 0; gi < group; gi++) {
       const mark = arena.mark();
@@ -128,14 +129,22 @@ export function int8Conv(shared: WasmBackend, op: ConvOperands, y: Int8Array | U
         const kp = Math.ceil(k / 2);
         const panels = arena.alloc(roundUp(columns, NR) * kp * 4);
         const sums = arena.zeros(roundUp(columns, NR) * 4);
+        // B is packed by tasks over runs of whole panels, which run in the GEMM's job before its
+        // tiles (threads split them); the columns [first, …) have their panels from panel
+        // first / NR on and their sums from sums[first] on
+        const at = (first: number): [number, number] => [panels + (first / NR) * kp * 32, sums + first * 4];
+        let packing: KernelTask[];
         if (g === undefined) {
           const src = arena.copyIn(x.subarray(xOffset, xOffset + k * inSize));
-          exports.int8PackColumns(src, inSize, outSize, k, unsigned, panels, sums);
+          packing = lineTasks(backend, 'int8PackColumns', outSize, NR, k, (first, lines) => [src + first, inSize, lines, k, unsigned, ...at(first)]);
         } else {
           const padded = padInput(backend, x, xOffset, groupChannels, window, g, xZero);
           const taps = arena.copyIn(g.taps);
-          if (g.contiguous) exports.im2colPairsContiguous(padded, taps, k, columns, unsigned, panels, sums);
-          else exports.im2colPairsGather(padded, taps, k, arena.copyIn(g.bases!), columns, unsigned, panels, sums);
+          if (g.contiguous) packing = lineTasks(backend, 'im2colPairsContiguous', columns, NR, k, (first, lines) => [padded + first, taps, k, lines, unsigned, ...at(first)]);
+          else {
+            const bases = arena.copyIn(g.bases!);
+            packing = lineTasks(backend, 'im2colPairsGather', columns, NR, k, (first, lines) => [padded, taps, k, bases + first * 4, lines, unsigned, ...at(first)]);
+          }
         }
         const contiguous = g?.contiguous === true;
         const dense = contiguous ? arena.alloc(maps * outSize) : 0;
@@ -144,7 +153,7 @@ export function int8Conv(shared: WasmBackend, op: ConvOperands, y: Int8Array | U
           n: columns,
           k,
           a: { packed: weights[gi] },
-          b: { placed: { panels, sums } },
+          b: { placed: { panels, sums }, packing },
           aZero: wZero.length > 1 ? wZero.subarray(gi * maps, (gi + 1) * maps) : wZero,
           bZero: [xZero],
           rowBias: bias === undefined ? undefined : { data: bias, offset: gi * maps },

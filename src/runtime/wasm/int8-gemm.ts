@@ -113,8 +113,12 @@ export interface PlacedOperand {
   readonly sums: number;
 }
 
-/** An operand: a view to pack now, one packed by packOperand, or one already in the arena. */
-export type Int8Operand = { readonly view: MatrixView } | { readonly packed: WasmPackedOperand } | { readonly placed: PlacedOperand };
+/**
+ * An operand: a view to pack now, one packed by packOperand, or one in the arena — already, or
+ * once `packing` has run (tasks that write it, e.g. the im2col packers; they run in the GEMM's
+ * job before its tiles).
+ */
+export type Int8Operand = { readonly view: MatrixView } | { readonly packed: WasmPackedOperand } | { readonly placed: PlacedOperand; readonly packing?: readonly KernelTask[] };
 
 /** Where the int32 results go: c[offset + i·ld + j]. */
 export interface Int32Target {
@@ -176,7 +180,7 @@ interface PendingOperand {
 
 /** A packed operand in the arena: already there, copied in (packed once) or to be packed (a view). */
 function placeOperand(backend: WasmBackend, operand: Int8Operand, role: PackRole, count: number, depth: number): PendingOperand {
-  if ('placed' in operand) return { placed: operand.placed, tasks: [] };
+  if ('placed' in operand) return { placed: operand.placed, tasks: operand.packing ?? [] };
   if ('view' in operand) return packView(backend, operand.view, role, count, depth);
   return { placed: { panels: backend.arena.copyIn(operand.packed.panels), sums: backend.arena.copyIn(operand.packed.sums) }, tasks: [] };
 }

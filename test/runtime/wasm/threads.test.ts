@@ -61,7 +61,7 @@ function runAll(): { name: string; data: ArrayLike<number> }[] {
   const fc = new Float32Array(m * n);
   sgemm(false, false, m, n, k, 1, fa, k, fb, n, 0, fc, n);
   out.push({ name: 'fp32 GEMM', data: fc });
-  for (const [group, channels, maps, kernel, stride, size] of [[1, 16, 64, 3, 1, 40], [128, 128, 128, 3, 1, 96], [64, 64, 64, 3, 2, 40], [1, 32, 48, 1, 1, 40]] as const) {
+  for (const [group, channels, maps, kernel, stride, size] of [[1, 16, 64, 3, 1, 40], [1, 64, 64, 3, 2, 48], [128, 128, 128, 3, 1, 96], [64, 64, 64, 3, 2, 40], [1, 32, 48, 1, 1, 40]] as const) {
     const window = window2d(size, kernel, stride);
     const dims = { batch: 1, channels, featureMaps: maps, group };
     const taps = (channels / group) * kernel * kernel;
@@ -89,9 +89,9 @@ test('1, 2 and 3 threads give identical results for int8 and fp32 GEMM, convolut
       const pool = wasmKernels()!.pool!;
       const [before, byWorkers] = [pool.splitCalls, pool.workerTasks];
       const split = runAll();
-      // split: the GEMMs, the 16→64 convolution and the 128-channel depthwise one, int8 and fp32
-      // (the small ones stay on one thread: MIN_WORK_PER_THREAD), and the large GEMMs' packing
-      // (rows of A and columns of B in one job)
+      // split: the GEMMs, the 16→64 and strided 64→64 convolutions (im2col and tiles in one job)
+      // and the 128-channel depthwise one, int8 and fp32 (the small ones stay on one thread:
+      // MIN_WORK_PER_THREAD)
       assert.ok(pool.splitCalls - before >= 10, `only ${pool.splitCalls - before} calls were split`);
       // tasks are claimed, not dealt: the workers must have taken some of them
       assert.ok(pool.workerTasks > byWorkers, 'the workers ran no task');
