@@ -84,8 +84,10 @@ describe('browser demo', { skip: skipBrowser }, () => {
     await quantizeInPage(page, { ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])), calibrationCount: '100', evaluationCount: '500' });
     await assertSameAsNode(page, reference, 'mnist-8.w7a8.onnx');
 
-    // The report in the page's iframe has drawn every chart.
-    const report = page.frame({ url: /^about:srcdoc/ });
+    // The report in the page's iframe has drawn every chart. The frame appears once the page
+    // sets srcdoc and the iframe navigates to it, which may be a moment after the results show.
+    let report = page.frame({ url: /^about:srcdoc/ });
+    for (const start = Date.now(); report === null && Date.now() - start < 10_000; report = page.frame({ url: /^about:srcdoc/ })) await page.waitForTimeout(50);
     assert.ok(report, 'the report iframe');
     await report.waitForFunction(() => document.documentElement.hasAttribute('data-charts'));
     const specs = JSON.parse((await report.textContent('#report-charts'))!) as unknown[];
