@@ -46,10 +46,12 @@ function cut(count: number, tasks: number, first: (t: number) => number): number
  * call's multiply-adds.
  */
 export function panelTasks(backend: WasmBackend, kernel: string, args: readonly number[], at: number, work: number): KernelTask[] {
+  const threads = threadsFor(backend, work, MIN_WORK_PER_THREAD);
+  // one thread: the call as it is (most calls of a small model; no copies)
+  if (threads <= 1) return [{ kernel, args }];
   const start = args[at];
   const panels = args[at + 1] - start;
-  const threads = threadsFor(backend, work, MIN_WORK_PER_THREAD);
-  const tasks = threads <= 1 ? 1 : Math.max(1, Math.min(panels, threads * TASKS_PER_THREAD, MAX_LIST_TASKS, Math.max(threads, Math.floor(work / MIN_WORK_PER_TASK))));
+  const tasks = Math.max(1, Math.min(panels, threads * TASKS_PER_THREAD, MAX_LIST_TASKS, Math.max(threads, Math.floor(work / MIN_WORK_PER_TASK))));
   const bounds = cut(panels, tasks, (p) => start + p);
   return Array.from({ length: tasks }, (_, t) => {
     const share = [...args];
@@ -69,9 +71,10 @@ export const MIN_PACK_PER_THREAD = 1 << 17;
  * are not packed ahead, so on one thread it would cap the GEMM's speed-up.
  */
 export function lineTasks(backend: WasmBackend, kernel: string, count: number, width: number, depth: number, argsFor: (first: number, lines: number) => number[]): KernelTask[] {
-  const panels = Math.ceil(count / width);
   const threads = threadsFor(backend, count * depth, MIN_PACK_PER_THREAD);
-  const tasks = threads <= 1 ? 1 : Math.max(1, Math.min(panels, threads * TASKS_PER_THREAD, MAX_LIST_TASKS));
+  if (threads <= 1) return [{ kernel, args: argsFor(0, count) }];
+  const panels = Math.ceil(count / width);
+  const tasks = Math.max(1, Math.min(panels, threads * TASKS_PER_THREAD, MAX_LIST_TASKS));
   const bounds = cut(panels, tasks, (p) => Math.min(count, p * width));
   return Array.from({ length: tasks }, (_, t) => ({ kernel, args: argsFor(bounds[t], bounds[t + 1] - bounds[t]) }));
 }
