@@ -88,7 +88,7 @@ export function phases(...lists: readonly (readonly KernelTask[])[]): KernelTask
   const tasks: KernelTask[] = [];
   for (const list of lists) {
     const after = tasks.length;
-    for (const task of list) tasks.push(after === 0 ? task : { ...task, after });
+    for (const task of list) tasks.push(after === 0 ? task : { kernel: task.kernel, args: task.args, after });
   }
   return tasks;
 }
