@@ -13,7 +13,8 @@
  * Inputs are seeded random images (speed does not depend on them). Time: ms per image, the best
  * of ROUNDS passes over IMAGES images, the three engines' passes alternating round by round.
  * onnxruntime-web at 2 threads runs in a child process (this file with --ort-web-child) that
- * times one pass per request; onnxruntime-node is not part of this section.
+ * times one pass per request and answers once its threads have stopped spinning (`settled`);
+ * onnxruntime-node is not part of this section.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -217,6 +218,22 @@ export const modelsSection: BenchSection = {
   },
 };
 
+/**
+ * Resolves once this process has gone quiet: onnxruntime's worker threads keep spinning after a
+ * run (30–70 ms of CPU in the next ~50 ms here), and the engine timed next must not share the
+ * cores with them. Quiet: under 20% of a core over 10 ms; at most one second.
+ */
+async function settled(): Promise<void> {
+  const start = performance.now();
+  for (;;) {
+    const before = process.cpuUsage();
+    const t = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const used = process.cpuUsage(before);
+    if ((used.user + used.system) / 1000 < 0.2 * (performance.now() - t) || performance.now() - start > 1000) return;
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--ort-web-child') {
   // One model at the given threads; a warm-up pass, then one timed pass per 'pass' message.
   const [threads, name, file] = [Number(process.argv[3]), process.argv[4], process.argv[5]];
@@ -224,8 +241,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '-
   if (model === undefined) throw new Error(`models bench child: unknown model ${name}`);
   const { pass } = await ortWebSession(model, readFileSync(file), threads);
   await pass();
+  await settled();
   process.on('message', () => {
-    void pass().then((ms) => process.send!(ms));
+    void pass().then(async (ms) => {
+      await settled();
+      process.send!(ms);
+    });
   });
   process.on('disconnect', () => process.exit(0)); // the parent is gone: onnxruntime's threads must not keep this alive
   process.send!('ready');
