@@ -263,7 +263,7 @@ export function runGemm(backend: WasmBackend, gemm: PlacedGemm, problem: Int8Gem
 }
 
 /** A GEMM ready to run: its kernel tasks, then `finish` (the copy out). */
-export interface PreparedGemm {
+interface PreparedGemm {
   readonly tasks: readonly KernelTask[];
   readonly finish: () => void;
 }
@@ -272,7 +272,7 @@ export interface PreparedGemm {
  * The epilogue block for `problem` in the arena and the kernel call cut into tasks; reads A's row
  * sums only when the epilogue folds zB with them (some zB nonzero).
  */
-export function prepareGemm(backend: WasmBackend, gemm: PlacedGemm, problem: Int8GemmProblem): PreparedGemm {
+function prepareGemm(backend: WasmBackend, gemm: PlacedGemm, problem: Int8GemmProblem): PreparedGemm {
   const { m, n, k, aZero, bZero, target } = problem;
   const { arena } = backend;
   const { a, b, rowExtra, colExtra } = gemm;

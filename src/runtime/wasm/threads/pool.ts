@@ -39,8 +39,6 @@ export interface KernelTask {
   readonly after?: number;
 }
 
-export { MAX_TASKS };
-
 export class ThreadPool {
   private readonly control: Int32Array;
   private readonly indexOf: Map<string, number>;
