@@ -284,7 +284,7 @@ export function f32Conv(shared: WasmBackend, x: Float32Array, w: Float32Array, b
   const k = groupChannels * window.kernel[0] * window.kernel[1] * window.kernel[2];
   const g = paddedGeometry(window, groupChannels);
   const backend = backendFor(shared, maps * outSize * k);
-  const { arena, exports } = backend;
+  const { arena } = backend;
   for (let gi = 0; gi < group; gi++) {
     const outer = arena.mark();
     try {
@@ -296,9 +296,13 @@ export function f32Conv(shared: WasmBackend, x: Float32Array, w: Float32Array, b
           const padded = padInput(backend, x, (n * channels + gi * groupChannels) * inSize, groupChannels, window, g, 0);
           const taps = arena.copyIn(g.taps);
           const pb = arena.alloc(roundUp(g.columns, F32_NR) * k * 4);
-          if (g.contiguous) exports.im2colF32Contiguous(padded, taps, k, g.columns, pb);
-          else exports.im2colF32Gather(padded, taps, k, arena.copyIn(g.bases!), g.columns, pb);
-          const { out, ld } = f32GemmPacked(backend, maps, g.columns, k, pa, pb, { alpha: 1, beta: 0, rowBias });
+          // im2col over runs of whole panels (columns [first, …) from panel first / 8 on), run
+          // in the GEMM's job before its tiles
+          const bases = g.contiguous ? 0 : arena.copyIn(g.bases!);
+          const packing = g.contiguous
+            ? lineTasks(backend, 'im2colF32Contiguous', g.columns, F32_NR, k, (first, lines) => [padded + first * 4, taps, k, lines, pb + first * k * 4])
+            : lineTasks(backend, 'im2colF32Gather', g.columns, F32_NR, k, (first, lines) => [padded, taps, k, bases + first * 4, lines, pb + first * k * 4]);
+          const { out, ld } = f32GemmPacked(backend, maps, g.columns, k, pa, pb, { alpha: 1, beta: 0, rowBias, packing });
           const yOffset = (n * featureMaps + gi * maps) * outSize;
           if (g.contiguous) {
             const dense = arena.alloc(maps * outSize * 4);

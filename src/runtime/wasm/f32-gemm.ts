@@ -7,7 +7,8 @@
  */
 import type { WasmArena } from './arena.ts';
 import type { WasmBackend } from './backend.ts';
-import { backendFor, runPanels } from './parallel.ts';
+import { backendFor, lineTasks, panelTasks, phases, runTasks } from './parallel.ts';
+import type { KernelTask } from './threads/pool.ts';
 
 export const F32_MR = 4;
 export const F32_NR = 8;
@@ -19,31 +20,48 @@ export function copyMatrix(arena: WasmArena, data: Float32Array, rows: number, c
   return arena.copyIn(data.subarray(0, (rows - 1) * ld + cols));
 }
 
-/** Packs op(A) (m × k) into 4-row panels in the arena; returns their address. */
-export function packF32Rows(backend: WasmBackend, a: Float32Array, trans: boolean, m: number, k: number, lda: number): number {
-  const { arena, exports } = backend;
-  const src = trans ? copyMatrix(arena, a, k, m, lda) : copyMatrix(arena, a, m, k, lda);
-  const dst = arena.alloc(roundUp(m, F32_MR) * k * 4);
-  exports.f32Pack(src, trans ? 1 : lda, trans ? lda : 1, m, k, F32_MR, dst);
-  return dst;
+/** An operand's panels in the arena, and the tasks that pack them (threads split them: ./parallel.ts). */
+export interface PlacedF32 {
+  readonly panels: number;
+  readonly tasks: readonly KernelTask[];
 }
 
-/** Packs op(B) (k × n) into 8-column panels in the arena; returns their address. */
-export function packF32Columns(backend: WasmBackend, b: Float32Array, trans: boolean, k: number, n: number, ldb: number): number {
-  const { arena, exports } = backend;
+/** Places op(A) (m × k) as 4-row panels in the arena (lines of A: runs of whole panels per task). */
+export function placeF32Rows(backend: WasmBackend, a: Float32Array, trans: boolean, m: number, k: number, lda: number): PlacedF32 {
+  const { arena } = backend;
+  const src = trans ? copyMatrix(arena, a, k, m, lda) : copyMatrix(arena, a, m, k, lda);
+  const panels = arena.alloc(roundUp(m, F32_MR) * k * 4);
+  const [lineStride, stepStride] = trans ? [1, lda] : [lda, 1];
+  const tasks = lineTasks(backend, 'f32Pack', m, F32_MR, k, (first, lines) => [src + first * lineStride * 4, lineStride, stepStride, lines, k, F32_MR, panels + first * k * 4]);
+  return { panels, tasks };
+}
+
+/** Places op(B) (k × n) as 8-column panels in the arena. */
+export function placeF32Columns(backend: WasmBackend, b: Float32Array, trans: boolean, k: number, n: number, ldb: number): PlacedF32 {
+  const { arena } = backend;
   const src = trans ? copyMatrix(arena, b, n, k, ldb) : copyMatrix(arena, b, k, n, ldb);
-  const dst = arena.alloc(roundUp(n, F32_NR) * k * 4);
-  if (trans) exports.f32Pack(src, ldb, 1, n, k, F32_NR, dst);
-  else exports.f32PackColumns(src, ldb, n, k, dst);
-  return dst;
+  const panels = arena.alloc(roundUp(n, F32_NR) * k * 4);
+  // column j's panel starts at panels + (j / 8)·k·32 = panels + j·k·4 for j a multiple of 8
+  const tasks = trans
+    ? lineTasks(backend, 'f32Pack', n, F32_NR, k, (first, lines) => [src + first * ldb * 4, ldb, 1, lines, k, F32_NR, panels + first * k * 4])
+    : lineTasks(backend, 'f32PackColumns', n, F32_NR, k, (first, lines) => [src + first * 4, ldb, lines, k, panels + first * k * 4]);
+  return { panels, tasks };
+}
+
+/** Packs op(A) (m × k) into 4-row panels in the arena now; returns their address. */
+export function packF32Rows(backend: WasmBackend, a: Float32Array, trans: boolean, m: number, k: number, lda: number): number {
+  const { panels, tasks } = placeF32Rows(backend, a, trans, m, k, lda);
+  runTasks(backend, tasks);
+  return panels;
 }
 
 /**
- * Multiplies packed panels already in the arena into an out block of whole tiles (its address
- * and row stride returned): out = alpha·A·B (+ beta·out when beta ≠ 0: the caller filled it) +
- * rowBias[i] (an address of m floats, or 0).
+ * Multiplies packed panels in the arena into an out block of whole tiles (its address and row
+ * stride returned): out = alpha·A·B (+ beta·out when beta ≠ 0: the caller filled it) + rowBias[i]
+ * (an address of m floats, or 0). `packing`: tasks that write the panels, run first in the same
+ * job (one wake-up of the workers).
  */
-export function f32GemmPacked(backend: WasmBackend, m: number, n: number, k: number, pa: number, pb: number, options: { alpha: number; beta: number; rowBias: number; out?: number }): { out: number; ld: number } {
+export function f32GemmPacked(backend: WasmBackend, m: number, n: number, k: number, pa: number, pb: number, options: { alpha: number; beta: number; rowBias: number; out?: number; packing?: readonly KernelTask[] }): { out: number; ld: number } {
   const { arena } = backend;
   const mPad = roundUp(m, F32_MR);
   const nPad = roundUp(n, F32_NR);
@@ -58,7 +76,8 @@ export function f32GemmPacked(backend: WasmBackend, m: number, n: number, k: num
   fields[2] = nPad;
   const rowPanels = mPad / F32_MR;
   const colPanels = nPad / F32_NR;
-  runPanels(backend, 'f32Gemm', [pa, pb, k, 0, rowPanels, 0, colPanels, block], colPanels >= rowPanels ? 5 : 3, m * n * k);
+  const tiles = panelTasks(backend, 'f32Gemm', [pa, pb, k, 0, rowPanels, 0, colPanels, block], colPanels >= rowPanels ? 5 : 3, m * n * k);
+  runTasks(backend, phases(options.packing ?? [], tiles));
   return { out, ld: nPad };
 }
 
@@ -68,15 +87,15 @@ export function wasmSgemm(shared: WasmBackend, transA: boolean, transB: boolean,
   const { arena } = backend;
   const mark = arena.mark();
   try {
-    const pa = packF32Rows(backend, a, transA, m, k, lda);
-    const pb = packF32Columns(backend, b, transB, k, n, ldb);
+    const pa = placeF32Rows(backend, a, transA, m, k, lda);
+    const pb = placeF32Columns(backend, b, transB, k, n, ldb);
     const nPad = roundUp(n, F32_NR);
     const out = arena.alloc(roundUp(m, F32_MR) * nPad * 4);
     if (beta !== 0) {
       const view = arena.float32(out, m * nPad);
       for (let i = 0; i < m; i++) view.set(c.subarray(i * ldc, i * ldc + n), i * nPad);
     }
-    f32GemmPacked(backend, m, n, k, pa, pb, { alpha, beta, rowBias: 0, out });
+    f32GemmPacked(backend, m, n, k, pa.panels, pb.panels, { alpha, beta, rowBias: 0, out, packing: [...pa.tasks, ...pb.tasks] });
     const result = arena.float32(out, m * nPad);
     if (ldc === n && nPad === n) c.set(result.subarray(0, m * n));
     else for (let i = 0; i < m; i++) c.set(result.subarray(i * nPad, i * nPad + n), i * ldc);
