@@ -34,7 +34,7 @@ function runAll(): { name: string; data: ArrayLike<number> }[] {
   const cz = new Int32Array(m * n);
   int8Gemm(wasmKernels()!, { m, n, k, a: { view: a }, b: { view: b }, aZero: [7], bZero: [-3], target: { kind: 'int32', c: cz, offset: 0, ld: n } });
   out.push({ name: 'int8 GEMM, zB ≠ 0', data: cz });
-  // operands large enough for packing to split too (runLines), through each packer: rows of A and
+  // operands large enough for packing to split too (lineTasks), through each packer: rows of A and
   // columns of a row-major B (a ragged last panel), columns of a transposed B, rows of a transposed A
   const [pm, pn, pk] = [523, 515, 521];
   const pa = values(random, 'uint8', pm * pk);
