@@ -13,10 +13,10 @@ import type { KernelTask } from './threads/pool.ts';
 export const MIN_WORK_PER_THREAD = 1 << 21;
 
 /** Work below which a task is not worth its call (~25 µs of int8 GEMM). */
-export const MIN_WORK_PER_TASK = 1 << 19;
+const MIN_WORK_PER_TASK = 1 << 19;
 
 /** Tasks per thread when a call is split: the finer, the better the balance between unequal cores. */
-export const TASKS_PER_THREAD = 8;
+const TASKS_PER_THREAD = 8;
 
 /** At most this many tasks per list (a job may hold a few lists: ./threads/claim.ts MAX_TASKS). */
 const MAX_LIST_TASKS = 64;
